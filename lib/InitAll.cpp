@@ -1,0 +1,16 @@
+//===- InitAll.cpp - Register all of QC -----------------------------------===//
+#include "qc/InitAll.h"
+
+#include "qc/Dialect/QC/IR/QCDialect.h"
+#include "qc/Dialect/QC/Transforms/Passes.h"
+
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+
+void qc::registerAllDialects(mlir::DialectRegistry &registry) {
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  registry.insert<qc::QCDialect>();
+}
+
+void qc::registerAllPasses() { qc::registerQCPasses(); }

@@ -1,0 +1,62 @@
+# -*- Python -*-
+import os
+import shutil
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "QC"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test", ".py"]
+config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "Inputs", "CMakeLists.txt"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.qc_obj_root, "test")
+
+config.environment["FILECHECK_OPTS"] = "-enable-var-scope"
+llvm_config.with_system_environment(["HOME", "TMPDIR", "ASAN_OPTIONS", "UBSAN_OPTIONS"])
+if config.qc_sanitizers in ("ON", "1", "TRUE", "YES"):
+    # The JIT'd code and libMLIR are not instrumented; leak checking of the
+    # long-lived MLIR contexts is noise.
+    config.environment["ASAN_OPTIONS"] = "detect_leaks=0"
+
+llvm_config.use_default_substitutions()
+
+# Python with Debian's numpy/onnx/torch (the python3 first on PATH may not see them).
+python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else shutil.which("python3")
+config.substitutions.append(("%python", python))
+config.substitutions.append(("%qc_src", config.qc_src_root))
+shared = os.path.abspath(os.path.join(config.qc_src_root, "..", "shared"))
+config.substitutions.append(("%shared", shared))
+if os.path.isdir(os.path.join(shared, "data")):
+    config.available_features.add("shared-data")
+else:
+    lit_config.note("../shared/data is absent: real-model tests are skipped")
+
+def has_module(mod):
+    import subprocess
+    return subprocess.call([python, "-c", "import " + mod],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0
+
+if python and has_module("numpy"):
+    config.available_features.add("numpy")
+if python and has_module("torch"):
+    config.available_features.add("torch")
+if os.path.exists("/usr/local/cuda/bin/ptxas"):
+    config.available_features.add("ptxas")
+if shutil.which("qemu-aarch64") and os.path.isdir("/usr/aarch64-linux-gnu/lib"):
+    config.available_features.add("qemu-aarch64")
+try:
+    with open("/proc/cpuinfo") as f:
+        flags = f.read()
+    if "avx512_vnni" in flags or "avx512vnni" in flags:
+        config.available_features.add("x86-avx512vnni")
+except OSError:
+    pass
+if config.qc_sanitizers in ("ON", "1", "TRUE", "YES"):
+    config.available_features.add("sanitizers")
+
+tool_dirs = [config.qc_tools_dir, config.llvm_tools_dir]
+tools = ["quant-opt", "quant-runner", "quant-translate", "quant-compile", "qc-unittests"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
+llvm_config.with_environment("PATH", config.qc_tools_dir, append_path=False)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
