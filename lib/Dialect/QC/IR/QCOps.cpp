@@ -109,10 +109,6 @@ Attribute StatsAttr::parse(AsmParser &parser, Type) {
     parser.emitError(loc) << "stats require both 'min' and 'max'";
     return {};
   }
-  if (avgMin.has_value() != avgMax.has_value()) {
-    parser.emitError(loc) << "stats need both 'avg_min' and 'avg_max' or neither";
-    return {};
-  }
   if (!hist.empty() && (!histMin || !histMax)) {
     parser.emitError(loc) << "a stats histogram needs 'hist_min' and 'hist_max'";
     return {};
