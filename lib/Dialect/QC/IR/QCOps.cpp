@@ -376,3 +376,359 @@ void QCDialect::initialize() {
 #include "qc/Dialect/QC/IR/QCAttrs.cpp.inc"
       >();
 }
+
+//===----------------------------------------------------------------------===//
+// Integer compute ops
+//===----------------------------------------------------------------------===//
+
+static std::optional<double> toDouble(std::optional<llvm::APFloat> v) {
+  if (!v)
+    return std::nullopt;
+  return v->convertToDouble();
+}
+
+namespace {
+/// Emits the verifier diagnostics shared by the integer compute ops.
+struct IntegerOpChecker {
+  Operation *op;
+
+  InFlightDiagnostic error() { return op->emitOpError(); }
+
+  /// A per-tensor uniform quantized element type, or an error naming `what`.
+  FailureOr<quant::UniformQuantizedType> perTensor(Value v, StringRef what) {
+    auto shaped = cast<ShapedType>(v.getType());
+    auto qtype = cast<quant::QuantizedType>(shaped.getElementType());
+    if (failed(verifyQuantizedElementType([&]() { return error(); }, qtype,
+                                          shaped, Type(), what)))
+      return failure();
+    auto uniform = dyn_cast<quant::UniformQuantizedType>(qtype);
+    if (!uniform) {
+      error() << what << " must be quantized per tensor, got " << qtype;
+      return failure();
+    }
+    return uniform;
+  }
+
+  /// Symmetric weights: signed storage of at most 8 bits, zero point 0,
+  /// per-tensor or per-channel along `channelAxis`.
+  LogicalResult weight(Value w, int64_t channelAxis) {
+    auto shaped = cast<ShapedType>(w.getType());
+    auto qtype = cast<quant::QuantizedType>(shaped.getElementType());
+    if (failed(verifyQuantizedElementType([&]() { return error(); }, qtype,
+                                          shaped, Type(), "weight type")))
+      return failure();
+    if (!qtype.isSigned() || qtype.getStorageTypeIntegralWidth() > 8)
+      return error() << "weight storage must be signed with at most 8 bits, got "
+                     << qtype.getStorageType();
+    if (auto uniform = dyn_cast<quant::UniformQuantizedType>(qtype)) {
+      if (uniform.getZeroPoint() != 0)
+        return error() << "weights must be symmetric (zero point 0), got "
+                       << uniform.getZeroPoint();
+      return success();
+    }
+    auto perAxis = cast<quant::UniformQuantizedPerAxisType>(qtype);
+    if (perAxis.getQuantizedDimension() != channelAxis)
+      return error() << "weights must be quantized per output channel (axis "
+                     << channelAxis << "), got axis "
+                     << perAxis.getQuantizedDimension();
+    for (auto [i, zp] : llvm::enumerate(perAxis.getZeroPoints()))
+      if (zp != 0)
+        return error() << "weights must be symmetric (zero point 0), channel "
+                       << i << " has " << zp;
+    return success();
+  }
+
+  /// int32 bias with scale s_x * s_w (per channel when the weights are).
+  LogicalResult bias(Value b, double inputScale, Value w, int64_t channels) {
+    auto shaped = cast<ShapedType>(b.getType());
+    auto qtype = cast<quant::QuantizedType>(shaped.getElementType());
+    if (failed(verifyQuantizedElementType([&]() { return error(); }, qtype,
+                                          shaped, Type(), "bias type")))
+      return failure();
+    if (shaped.getRank() != 1 ||
+        (!shaped.isDynamicDim(0) && !ShapedType::isDynamic(channels) &&
+         shaped.getDimSize(0) != channels))
+      return error() << "bias must be a 1-D tensor of " << channels
+                     << " values, got " << shaped;
+    if (qtype.getStorageTypeIntegralWidth() != 32 || !qtype.isSigned())
+      return error() << "bias storage must be i32, got "
+                     << qtype.getStorageType();
+    auto wq = cast<quant::QuantizedType>(
+        cast<ShapedType>(w.getType()).getElementType());
+    auto scaleOf = [](quant::QuantizedType t, int64_t i) -> double {
+      if (auto u = dyn_cast<quant::UniformQuantizedType>(t))
+        return u.getScale();
+      return cast<quant::UniformQuantizedPerAxisType>(t).getScales()[i];
+    };
+    int64_t count = 1;
+    if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(qtype))
+      count = pa.getScales().size();
+    if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(wq))
+      count = std::max<int64_t>(count, pa.getScales().size());
+    for (int64_t i = 0; i < count; ++i) {
+      auto bz = isa<quant::UniformQuantizedType>(qtype)
+                    ? cast<quant::UniformQuantizedType>(qtype).getZeroPoint()
+                    : cast<quant::UniformQuantizedPerAxisType>(qtype)
+                          .getZeroPoints()[i];
+      if (bz != 0)
+        return error() << "bias zero point must be 0, channel " << i << " has "
+                       << bz;
+      double expect = inputScale * scaleOf(wq, i);
+      double got = scaleOf(qtype, i);
+      if (std::abs(got - expect) > 1e-6 * expect)
+        return error() << "bias scale " << got << " of channel " << i
+                       << " must equal input scale * weight scale = " << expect;
+    }
+    return success();
+  }
+
+  LogicalResult clamp(std::optional<double> lo, std::optional<double> hi) {
+    if (lo && !std::isfinite(*lo))
+      return error() << "clamp_min must be finite";
+    if (hi && !std::isfinite(*hi))
+      return error() << "clamp_max must be finite";
+    if (lo && hi && *lo > *hi)
+      return error() << "clamp_min " << *lo << " exceeds clamp_max " << *hi;
+    return success();
+  }
+
+  LogicalResult sameExpressed(ArrayRef<Value> values) {
+    Type expressed;
+    for (Value v : values) {
+      auto q = cast<quant::QuantizedType>(
+          cast<ShapedType>(v.getType()).getElementType());
+      if (!expressed)
+        expressed = q.getExpressedType();
+      else if (q.getExpressedType() != expressed)
+        return error() << "operands express different float types ("
+                       << expressed << " and " << q.getExpressedType() << ")";
+    }
+    return success();
+  }
+
+  LogicalResult dimsEqual(int64_t a, int64_t b, StringRef what) {
+    if (!ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b)
+      return error() << what << ": " << a << " vs " << b;
+    return success();
+  }
+};
+
+std::pair<int64_t, int64_t> storageBounds(Type resultType,
+                                          std::optional<double> lo,
+                                          std::optional<double> hi) {
+  auto q = cast<quant::UniformQuantizedType>(
+      cast<ShapedType>(resultType).getElementType());
+  int64_t qmin = q.getStorageTypeMin(), qmax = q.getStorageTypeMax();
+  auto toStorage = [&](double real) {
+    double v = std::nearbyint(real / q.getScale()) + q.getZeroPoint();
+    return static_cast<int64_t>(
+        std::clamp(v, static_cast<double>(qmin), static_cast<double>(qmax)));
+  };
+  int64_t l = lo ? std::max(qmin, toStorage(*lo)) : qmin;
+  int64_t h = hi ? std::min(qmax, toStorage(*hi)) : qmax;
+  return {l, h};
+}
+} // namespace
+
+std::pair<int64_t, int64_t> Conv2DOp::getResultStorageBounds() {
+  return storageBounds(getResult().getType(), toDouble(getClampMin()), toDouble(getClampMax()));
+}
+std::pair<int64_t, int64_t> FullyConnectedOp::getResultStorageBounds() {
+  return storageBounds(getResult().getType(), toDouble(getClampMin()), toDouble(getClampMax()));
+}
+std::pair<int64_t, int64_t> AddOp::getResultStorageBounds() {
+  return storageBounds(getResult().getType(), toDouble(getClampMin()), toDouble(getClampMax()));
+}
+
+static LogicalResult checkWindowAttrs(IntegerOpChecker &c,
+                                      ArrayRef<int64_t> strides,
+                                      ArrayRef<int64_t> padding,
+                                      ArrayRef<int64_t> dilations) {
+  if (strides.size() != 2 || llvm::any_of(strides, [](int64_t s) { return s < 1; }))
+    return c.error() << "strides must be two positive values";
+  if (padding.size() != 4 || llvm::any_of(padding, [](int64_t p) { return p < 0; }))
+    return c.error() << "padding must be four non-negative values [top, left, bottom, right]";
+  if (dilations.size() != 2 ||
+      llvm::any_of(dilations, [](int64_t d) { return d < 1; }))
+    return c.error() << "dilations must be two positive values";
+  return success();
+}
+
+/// Output extent of a window op along one spatial dimension, or dynamic.
+static int64_t windowOutput(int64_t in, int64_t k, int64_t padBefore,
+                            int64_t padAfter, int64_t stride, int64_t dil) {
+  if (ShapedType::isDynamic(in) || ShapedType::isDynamic(k))
+    return ShapedType::kDynamic;
+  return (in + padBefore + padAfter - dil * (k - 1) - 1) / stride + 1;
+}
+
+LogicalResult Conv2DOp::verify() {
+  IntegerOpChecker c{getOperation()};
+  auto x = c.perTensor(getInput(), "input type");
+  auto y = c.perTensor(getResult(), "result type");
+  if (failed(x) || failed(y) || failed(c.weight(getWeight(), 0)))
+    return failure();
+  SmallVector<Value> all{getInput(), getWeight(), getResult()};
+  if (getBias())
+    all.push_back(getBias());
+  if (failed(c.sameExpressed(all)) ||
+      failed(checkWindowAttrs(c, getStrides(), getPadding(), getDilations())) ||
+      failed(c.clamp(toDouble(getClampMin()), toDouble(getClampMax()))))
+    return failure();
+  auto in = cast<ShapedType>(getInput().getType());
+  auto w = cast<ShapedType>(getWeight().getType());
+  auto out = cast<ShapedType>(getResult().getType());
+  if (in.getRank() != 4 || w.getRank() != 4 || out.getRank() != 4)
+    return emitOpError("expects rank-4 input (NCHW), weight (FCHW) and result");
+  int64_t groups = getGroups();
+  if (groups < 1)
+    return emitOpError() << "groups must be >= 1, got " << groups;
+  if (!w.isDynamicDim(0) && w.getDimSize(0) % groups != 0)
+    return emitOpError() << "output channels " << w.getDimSize(0)
+                         << " are not divisible by groups " << groups;
+  if (!in.isDynamicDim(1) && !w.isDynamicDim(1) &&
+      in.getDimSize(1) != w.getDimSize(1) * groups)
+    return emitOpError() << "input has " << in.getDimSize(1)
+                         << " channels but weight expects "
+                         << w.getDimSize(1) * groups << " (" << w.getDimSize(1)
+                         << " per group x " << groups << " groups)";
+  if (failed(c.dimsEqual(in.getDimSize(0), out.getDimSize(0),
+                         "result batch differs from input batch")) ||
+      failed(c.dimsEqual(w.getDimSize(0), out.getDimSize(1),
+                         "result channels differ from weight output channels")))
+    return failure();
+  auto pad = getPadding();
+  auto st = getStrides();
+  auto dil = getDilations();
+  for (int i = 0; i < 2; ++i) {
+    int64_t expect = windowOutput(in.getDimSize(2 + i), w.getDimSize(2 + i),
+                                  pad[i], pad[i + 2], st[i], dil[i]);
+    if (!ShapedType::isDynamic(expect) && expect < 1)
+      return emitOpError() << "kernel does not fit the padded input along "
+                           << (i ? "width" : "height");
+    if (failed(c.dimsEqual(out.getDimSize(2 + i), expect,
+                           i ? "result width differs from the computed width"
+                             : "result height differs from the computed height")))
+      return failure();
+  }
+  if (getBias() &&
+      failed(c.bias(getBias(), x->getScale(), getWeight(), w.getDimSize(0))))
+    return failure();
+  return success();
+}
+
+LogicalResult FullyConnectedOp::verify() {
+  IntegerOpChecker c{getOperation()};
+  auto x = c.perTensor(getInput(), "input type");
+  auto y = c.perTensor(getResult(), "result type");
+  if (failed(x) || failed(y) || failed(c.weight(getWeight(), 0)))
+    return failure();
+  SmallVector<Value> all{getInput(), getWeight(), getResult()};
+  if (getBias())
+    all.push_back(getBias());
+  if (failed(c.sameExpressed(all)) ||
+      failed(c.clamp(toDouble(getClampMin()), toDouble(getClampMax()))))
+    return failure();
+  auto in = cast<ShapedType>(getInput().getType());
+  auto w = cast<ShapedType>(getWeight().getType());
+  auto out = cast<ShapedType>(getResult().getType());
+  if (in.getRank() != 2 || w.getRank() != 2 || out.getRank() != 2)
+    return emitOpError("expects rank-2 input [M, K], weight [N, K] and result [M, N]");
+  if (failed(c.dimsEqual(in.getDimSize(1), w.getDimSize(1),
+                         "input K differs from weight K")) ||
+      failed(c.dimsEqual(in.getDimSize(0), out.getDimSize(0),
+                         "result M differs from input M")) ||
+      failed(c.dimsEqual(w.getDimSize(0), out.getDimSize(1),
+                         "result N differs from weight N")))
+    return failure();
+  if (getBias() &&
+      failed(c.bias(getBias(), x->getScale(), getWeight(), w.getDimSize(0))))
+    return failure();
+  return success();
+}
+
+LogicalResult MatmulOp::verify() {
+  IntegerOpChecker c{getOperation()};
+  if (failed(c.perTensor(getLhs(), "lhs type")) ||
+      failed(c.perTensor(getRhs(), "rhs type")) ||
+      failed(c.perTensor(getResult(), "result type")) ||
+      failed(c.sameExpressed({getLhs(), getRhs(), getResult()})))
+    return failure();
+  auto a = cast<ShapedType>(getLhs().getType());
+  auto b = cast<ShapedType>(getRhs().getType());
+  auto out = cast<ShapedType>(getResult().getType());
+  int64_t r = a.getRank();
+  if (r < 2 || b.getRank() != r || out.getRank() != r)
+    return emitOpError("expects lhs, rhs and result of equal rank >= 2");
+  for (int64_t i = 0; i < r - 2; ++i)
+    if (failed(c.dimsEqual(a.getDimSize(i), b.getDimSize(i),
+                           "batch dimensions differ")) ||
+        failed(c.dimsEqual(a.getDimSize(i), out.getDimSize(i),
+                           "result batch dimensions differ")))
+      return failure();
+  if (failed(c.dimsEqual(a.getDimSize(r - 1), b.getDimSize(r - 2),
+                         "lhs K differs from rhs K")) ||
+      failed(c.dimsEqual(a.getDimSize(r - 2), out.getDimSize(r - 2),
+                         "result M differs from lhs M")) ||
+      failed(c.dimsEqual(b.getDimSize(r - 1), out.getDimSize(r - 1),
+                         "result N differs from rhs N")))
+    return failure();
+  return success();
+}
+
+LogicalResult AddOp::verify() {
+  IntegerOpChecker c{getOperation()};
+  if (failed(c.perTensor(getLhs(), "lhs type")) ||
+      failed(c.perTensor(getRhs(), "rhs type")) ||
+      failed(c.perTensor(getResult(), "result type")) ||
+      failed(c.sameExpressed({getLhs(), getRhs(), getResult()})) ||
+      failed(c.clamp(toDouble(getClampMin()), toDouble(getClampMax()))))
+    return failure();
+  auto a = cast<ShapedType>(getLhs().getType());
+  auto b = cast<ShapedType>(getRhs().getType());
+  auto out = cast<ShapedType>(getResult().getType());
+  if (a.getRank() != b.getRank() || a.getRank() != out.getRank())
+    return emitOpError("expects lhs, rhs and result of equal rank");
+  for (int64_t i = 0; i < a.getRank(); ++i)
+    if (failed(c.dimsEqual(a.getDimSize(i), b.getDimSize(i),
+                           "operand shapes differ")) ||
+        failed(c.dimsEqual(a.getDimSize(i), out.getDimSize(i),
+                           "result shape differs from operands")))
+      return failure();
+  return success();
+}
+
+LogicalResult AvgPool2DOp::verify() {
+  IntegerOpChecker c{getOperation()};
+  if (failed(c.perTensor(getInput(), "input type")) ||
+      failed(c.perTensor(getResult(), "result type")) ||
+      failed(c.sameExpressed({getInput(), getResult()})))
+    return failure();
+  SmallVector<int64_t> ones{1, 1};
+  if (failed(checkWindowAttrs(c, getStrides(), getPadding(), ones)))
+    return failure();
+  auto k = getKernel();
+  if (k.size() != 2 || llvm::any_of(k, [](int64_t v) { return v < 1; }))
+    return emitOpError("kernel must be two positive values");
+  auto in = cast<ShapedType>(getInput().getType());
+  auto out = cast<ShapedType>(getResult().getType());
+  if (in.getRank() != 4 || out.getRank() != 4)
+    return emitOpError("expects rank-4 (NCHW) input and result");
+  for (int i = 0; i < 2; ++i)
+    if (failed(c.dimsEqual(in.getDimSize(i), out.getDimSize(i),
+                           "result batch/channels differ from input")))
+      return failure();
+  auto pad = getPadding();
+  for (int i = 0; i < 2; ++i) {
+    int64_t expect = windowOutput(in.getDimSize(2 + i), k[i], pad[i],
+                                  pad[i + 2], getStrides()[i], 1);
+    if (!ShapedType::isDynamic(expect) && expect < 1)
+      return emitOpError() << "kernel does not fit the padded input along "
+                           << (i ? "width" : "height");
+    if (failed(c.dimsEqual(out.getDimSize(2 + i), expect,
+                           i ? "result width differs from the computed width"
+                             : "result height differs from the computed height")))
+      return failure();
+  }
+  return success();
+}

@@ -127,4 +127,164 @@ def QC_FakeQuantOp : QC_Op<"fake_quant", [Pure, AllTypesMatch<["input", "result"
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Integer compute on quantized tensors
+//===----------------------------------------------------------------------===//
+
+// Shared pieces of the integer compute ops: an optional fused clamp given in
+// real values (ReLU is clamp_min = 0) and the requantization mode of the
+// int32 accumulator.
+class QC_IntegerComputeOp<string mnemonic, list<Trait> traits = []>
+    : QC_Op<mnemonic, !listconcat(traits, [Pure])> {
+  code commonExtraClassDeclaration = [{
+    /// Storage-domain clamp bounds of the result: the fused clamp (if any)
+    /// mapped through the result's scale and zero point, intersected with the
+    /// storage range.
+    std::pair<int64_t, int64_t> getResultStorageBounds();
+  }];
+}
+
+def QC_Conv2DOp : QC_IntegerComputeOp<"conv2d"> {
+  let summary = "Quantized 2-D convolution (NCHW, FCHW) with a requantizing epilogue";
+  let description = [{
+    `y = requantize(sum((x - zx) * w) + bias)` with `x` an activation tensor
+    (NCHW, per-tensor u8/i8), `w` a symmetric weight tensor (FCHW, per-tensor
+    or per-output-channel along axis 0, zero point 0, at most 8-bit storage),
+    `bias` an optional int32 tensor whose scale is `s_x * s_w` per channel,
+    and the int32 accumulator requantized to the result type by `mode`.
+    `padding` is [top, left, bottom, right]; the padded value is the input
+    zero point (a real zero). `groups` splits channels (depthwise when
+    groups == C). `clamp_min`/`clamp_max` fuse ReLU/Clip, in real values.
+
+    ```mlir
+    %y = qc.conv2d %x, %w, %b strides = [1, 1] padding = [1, 1, 1, 1]
+           dilations = [1, 1] groups = 1 clamp_min = 0.0
+         : tensor<1x3x32x32x!quant.uniform<u8:f32, 0.02:128>>,
+           tensor<16x3x3x3x!quant.uniform<i8<-127:127>:f32:0, {...}>>,
+           tensor<16x!quant.uniform<i32:f32:0, {...}>>
+        -> tensor<1x16x32x32x!quant.uniform<u8:f32, 0.05>>
+    ```
+  }];
+  let arguments = (ins QC_QuantTensor:$input, QC_QuantTensor:$weight,
+      Optional<QC_QuantTensor>:$bias,
+      DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$padding,
+      DenseI64ArrayAttr:$dilations, I64Attr:$groups,
+      OptionalAttr<F64Attr>:$clamp_min, OptionalAttr<F64Attr>:$clamp_max,
+      DefaultValuedAttr<QC_RequantModeAttr, "::qc::RequantMode::double_round">:$mode);
+  let results = (outs QC_QuantTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? `strides` `=` $strides `padding` `=` $padding
+    `dilations` `=` $dilations `groups` `=` $groups
+    (`clamp_min` `=` $clamp_min^)? (`clamp_max` `=` $clamp_max^)?
+    (`mode` `=` `` $mode^)? attr-dict
+    `:` type($input) `,` type($weight) (`,` type($bias)^)? `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = commonExtraClassDeclaration;
+}
+
+def QC_FullyConnectedOp : QC_IntegerComputeOp<"fully_connected"> {
+  let summary = "Quantized fully connected layer: x[M,K] times w[N,K] transposed";
+  let description = [{
+    `y[m, n] = requantize(sum_k (x[m,k] - zx) * w[n,k] + bias[n])`, the
+    quantized form of Gemm / Linear / MatMul with a constant right-hand side.
+    `w` is symmetric (zero point 0), per-tensor or per-output-channel (axis
+    0), at most 8-bit storage; `bias` is int32 with scale `s_x * s_w`.
+
+    ```mlir
+    %y = qc.fully_connected %x, %w, %b clamp_min = 0.0
+         : tensor<?x64x!quant.uniform<u8:f32, 0.1:3>>,
+           tensor<10x64x!quant.uniform<i8<-127:127>:f32:0, {...}>>,
+           tensor<10x!quant.uniform<i32:f32:0, {...}>>
+        -> tensor<?x10x!quant.uniform<i8:f32, 0.2:-4>>
+    ```
+  }];
+  let arguments = (ins QC_QuantTensor:$input, QC_QuantTensor:$weight,
+      Optional<QC_QuantTensor>:$bias,
+      OptionalAttr<F64Attr>:$clamp_min, OptionalAttr<F64Attr>:$clamp_max,
+      DefaultValuedAttr<QC_RequantModeAttr, "::qc::RequantMode::double_round">:$mode);
+  let results = (outs QC_QuantTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)?
+    (`clamp_min` `=` $clamp_min^)? (`clamp_max` `=` $clamp_max^)?
+    (`mode` `=` `` $mode^)? attr-dict
+    `:` type($input) `,` type($weight) (`,` type($bias)^)? `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = commonExtraClassDeclaration;
+}
+
+def QC_MatmulOp : QC_IntegerComputeOp<"matmul"> {
+  let summary = "Quantized batched matmul of two activations (attention)";
+  let description = [{
+    `y[..., m, n] = requantize(sum_k (a[..., m, k] - za) * (b[..., k, n] - zb))`
+    for two per-tensor quantized activations with equal batch dimensions, as
+    in attention's `Q K^T` and `P V`.
+
+    ```mlir
+    %y = qc.matmul %a, %b : tensor<2x4x8x!quant.uniform<i8:f32, 0.1>>,
+           tensor<2x8x4x!quant.uniform<i8:f32, 0.1:2>>
+        -> tensor<2x4x4x!quant.uniform<i8:f32, 0.3:-1>>
+    ```
+  }];
+  let arguments = (ins QC_QuantTensor:$lhs, QC_QuantTensor:$rhs,
+      DefaultValuedAttr<QC_RequantModeAttr, "::qc::RequantMode::double_round">:$mode);
+  let results = (outs QC_QuantTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`mode` `=` `` $mode^)? attr-dict
+    `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_AddOp : QC_IntegerComputeOp<"add"> {
+  let summary = "Quantized elementwise add of two tensors (residual connections)";
+  let description = [{
+    `y = clamp(round_half_even(f32(a - za) * f32(sa / sy) + f32(b - zb) * f32(sb / sy)) + zy)`,
+    both inputs and the result per-tensor quantized, same shape (one side may
+    broadcast along leading unit dimensions is not supported: shapes must be
+    equal). `clamp_min`/`clamp_max` fuse a following ReLU/Clip.
+
+    ```mlir
+    %y = qc.add %a, %b clamp_min = 0.0 : tensor<1x16x8x8x!quant.uniform<u8:f32, 0.1:0>>,
+           tensor<1x16x8x8x!quant.uniform<i8:f32, 0.05:3>>
+        -> tensor<1x16x8x8x!quant.uniform<u8:f32, 0.12>>
+    ```
+  }];
+  let arguments = (ins QC_QuantTensor:$lhs, QC_QuantTensor:$rhs,
+      OptionalAttr<F64Attr>:$clamp_min, OptionalAttr<F64Attr>:$clamp_max);
+  let results = (outs QC_QuantTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`clamp_min` `=` $clamp_min^)? (`clamp_max` `=` $clamp_max^)?
+    attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = commonExtraClassDeclaration;
+}
+
+def QC_AvgPool2DOp : QC_IntegerComputeOp<"avg_pool2d"> {
+  let summary = "Quantized 2-D average pooling (NCHW), global pooling included";
+  let description = [{
+    Sums `(x - zx)` over each window in int32 and requantizes the mean to the
+    result type: `y = clamp(round_half_even(f32(sum) * f32(sx / (sy * count))) + zy)`,
+    where `count` is the window size, or the number of non-padded elements
+    when `count_include_pad` is false. A global average pool is a window
+    equal to the spatial size.
+
+    ```mlir
+    %y = qc.avg_pool2d %x kernel = [8, 8] strides = [1, 1] padding = [0, 0, 0, 0]
+         : tensor<1x64x8x8x!quant.uniform<u8:f32, 0.1>> -> tensor<1x64x1x1x!quant.uniform<u8:f32, 0.1>>
+    ```
+  }];
+  let arguments = (ins QC_QuantTensor:$input, DenseI64ArrayAttr:$kernel,
+      DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$padding,
+      DefaultValuedAttr<BoolAttr, "false">:$count_include_pad);
+  let results = (outs QC_QuantTensor:$result);
+  let assemblyFormat = [{
+    $input `kernel` `=` $kernel `strides` `=` $strides `padding` `=` $padding
+    attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // QC_DIALECT_QC_IR_QCOPS_TD
