@@ -3,6 +3,7 @@
 
 #include "qc/Dialect/QC/IR/QCDialect.h"
 #include "qc/Dialect/QC/Transforms/Passes.h"
+#include "qc/Quantization/Passes.h"
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -13,4 +14,7 @@ void qc::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<qc::QCDialect>();
 }
 
-void qc::registerAllPasses() { qc::registerQCPasses(); }
+void qc::registerAllPasses() {
+  qc::registerQCPasses();
+  qc::registerQCQuantizationPasses();
+}
