@@ -80,6 +80,11 @@ struct QCInsertObserversPass
     func::FuncOp fn = getOperation();
     if (fn.isExternal())
       return;
+    lastArgObserver = nullptr;
+    fn.walk([&](qc::ObserveOp op) {
+      if (isa<BlockArgument>(op.getInput()))
+        lastArgObserver = op;
+    });
     // Identifiers already used by existing observers stay reserved.
     qc::UniqueNamer namer;
     fn.walk([&](qc::ObserveOp op) { (void)namer.unique(op.getId()); });
@@ -131,15 +136,24 @@ struct QCInsertObserversPass
 
   void observe(OpBuilder &b, Value v, StringRef id,
                std::optional<int64_t> axis) {
-    if (auto arg = dyn_cast<BlockArgument>(v))
-      b.setInsertionPointToStart(arg.getOwner());
-    else
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      // Keep argument observers in argument order at the top of the body.
+      if (lastArgObserver)
+        b.setInsertionPointAfter(lastArgObserver);
+      else
+        b.setInsertionPointToStart(arg.getOwner());
+    } else {
       b.setInsertionPointAfter(v.getDefiningOp());
+    }
     auto obs = qc::ObserveOp::create(
         b, v.getLoc(), v.getType(), v, b.getStringAttr(id),
         axis ? b.getI64IntegerAttr(*axis) : IntegerAttr(), qc::StatsAttr());
     v.replaceAllUsesExcept(obs.getResult(), obs);
+    if (isa<BlockArgument>(v))
+      lastArgObserver = obs;
   }
+
+  Operation *lastArgObserver = nullptr;
 };
 
 } // namespace
