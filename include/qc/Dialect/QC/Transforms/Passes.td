@@ -12,12 +12,27 @@ def QCLowerQuantPass : Pass<"qc-lower-quant", "::mlir::ModuleOp"> {
     (docs/Numerics.md) exactly: round-half-to-even, saturation, NaN to the
     zero point, per-axis parameters, any rank, dynamic dimensions.
     Quantized element types at function boundaries become their storage
-    integer types.
+    integer types (the conversion of upstream `strip-func-quant-types`,
+    without its folding of unrelated ops; the `quant.scast` pairs then fold
+    away); `qc.observe` is replaced by its operand. The result has
+    no `qc` op and no quantized type; any op the pass cannot lower that still
+    carries a quantized type (e.g. upstream `quant.qcast`) is an error.
+
+    Example:
+
+    ```mlir
+    %q = qc.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.5:3>>
+    ```
+
+    becomes a `linalg.generic` producing `tensor<4xi8>` whose body is
+    `divf`, `math.roundeven`, a NaN select, `maximumf`/`minimumf` against
+    `[-131, 124]`, `fptosi` to `i32`, `addi 3` and `trunci` to `i8`.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect",
-    "::mlir::quant::QuantDialect", "::mlir::func::FuncDialect"
+    "::mlir::quant::QuantDialect", "::mlir::func::FuncDialect",
+    "::mlir::cf::ControlFlowDialect"
   ];
 }
 
