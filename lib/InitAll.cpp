@@ -4,6 +4,8 @@
 #include "qc/Dialect/QC/IR/QCDialect.h"
 #include "qc/Dialect/QC/Transforms/Passes.h"
 #include "qc/Quantization/Passes.h"
+#include "qc/Pipelines/LowerToLLVM.h"
+#include "qc/Pipelines/Passes.h"
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -17,4 +19,6 @@ void qc::registerAllDialects(mlir::DialectRegistry &registry) {
 void qc::registerAllPasses() {
   qc::registerQCPasses();
   qc::registerQCQuantizationPasses();
+  qc::registerPipelinePasses();
+  qc::registerLowerToLLVMPipeline();
 }

@@ -60,3 +60,6 @@ tools = ["quant-opt", "quant-runner", "quant-translate", "quant-compile", "qc-un
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.qc_tools_dir, append_path=False)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+# Shell utilities for RUN lines (rm, mkdir, cmp, ...), after the tools above.
+config.environment["PATH"] = os.pathsep.join(
+    [config.environment["PATH"], "/usr/local/bin", "/usr/bin", "/bin"])

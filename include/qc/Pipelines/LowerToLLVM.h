@@ -1,0 +1,58 @@
+//===- LowerToLLVM.h - The qc-lower-to-llvm pipeline ------------*- C++ -*-===//
+//
+// Lowers a module of func + linalg/tensor/arith/math on tensors (what the
+// ONNX importer and qc-lower-quant emit) to the LLVM dialect, ready for
+// mlir::ExecutionEngine. See docs/Runner.md for the pass list.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QC_PIPELINES_LOWERTOLLVM_H
+#define QC_PIPELINES_LOWERTOLLVM_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace qc {
+
+/// Options of the pipeline (plain, copyable).
+struct LowerToLLVMOptions {
+  /// Emit _mlir_ciface_ wrappers for public functions.
+  bool emitCInterface = true;
+  /// Replace !quant types at function boundaries by their storage types
+  /// (strip-func-quant-types + canonicalize).
+  bool stripQuantTypes = true;
+  /// Fail if any op is left outside the LLVM dialect.
+  bool verifyLowered = true;
+};
+
+/// The same options as textual pass-pipeline options of qc-lower-to-llvm.
+struct LowerToLLVMPipelineOptions
+    : public mlir::PassPipelineOptions<LowerToLLVMPipelineOptions> {
+  Option<bool> emitCInterface{
+      *this, "emit-c-interface",
+      llvm::cl::desc("Emit _mlir_ciface_ wrappers for public functions"),
+      llvm::cl::init(true)};
+  Option<bool> stripQuantTypes{
+      *this, "strip-quant-types",
+      llvm::cl::desc("Replace !quant types at function boundaries by their "
+                     "storage types (strip-func-quant-types + canonicalize)"),
+      llvm::cl::init(true)};
+  Option<bool> verifyLowered{
+      *this, "verify-lowered",
+      llvm::cl::desc("Fail if any op is left outside the LLVM dialect"),
+      llvm::cl::init(true)};
+};
+
+/// Appends the lowering to `pm`, which must be anchored on builtin.module.
+void buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
+                              const LowerToLLVMOptions &options);
+
+/// Registers `qc-lower-to-llvm` as a named pass pipeline.
+void registerLowerToLLVMPipeline();
+
+/// True if every op nested in `module` already belongs to the LLVM dialect
+/// (the module is then used as is by runners).
+bool isLoweredToLLVM(mlir::Operation *module);
+
+} // namespace qc
+
+#endif // QC_PIPELINES_LOWERTOLLVM_H

@@ -1,0 +1,96 @@
+//===- LowerToLLVM.cpp - The qc-lower-to-llvm pipeline --------------------===//
+//
+// Tensors -> buffers -> loops -> LLVM dialect, for the JIT runner and for
+// anyone who wants to see the lowered IR (`quant-opt --qc-lower-to-llvm`).
+// The sequence was settled by experiment on Debian's MLIR 22; the reasons
+// for each step are in docs/Runner.md.
+//
+//===----------------------------------------------------------------------===//
+#include "qc/Pipelines/LowerToLLVM.h"
+#include "qc/Pipelines/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/Quant/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void qc::buildLowerToLLVMPipeline(OpPassManager &pm,
+                                  const LowerToLLVMOptions &options) {
+  // 1. Entry points: remember the signatures as written, ask for C wrappers.
+  QCPrepareEntryPointsPassOptions prepare;
+  prepare.emitCInterface = options.emitCInterface;
+  pm.addPass(createQCPrepareEntryPointsPass(prepare));
+
+  // 2. Quantized types at function boundaries become their storage types;
+  //    canonicalize folds the resulting quant.scast pairs away.
+  if (options.stripQuantTypes)
+    pm.addPass(quant::createStripFuncQuantTypes());
+  pm.addPass(createCanonicalizerPass());
+
+  // 3. Ops with no loop lowering of their own (linalg.softmax, ...).
+  pm.addNestedPass<func::FuncOp>(createQCDecomposeAggregateOpsPass());
+
+  // 4. Bufferize the whole module, identity layouts at function boundaries
+  //    (the runner passes dense row-major buffers).
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(createCanonicalizerPass());
+
+  // 5. Deallocation: temporaries are freed; every returned buffer is owned
+  //    by the caller (clones are inserted for arguments and constants).
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertBufferizationToMemRefPass());
+
+  // 6. Loops.
+  pm.addNestedPass<func::FuncOp>(createQCLowerStridedCopiesPass());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createConvertVectorToSCFPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(arith::createArithExpandOpsPass());
+  pm.addPass(createSCFToControlFlowPass());
+
+  // 7. To the LLVM dialect. Math ops with an LLVM intrinsic (tanh,
+  //    roundeven, exp, ...) go to intrinsics; the rest (erf, ...) to libm;
+  //    integer powers to outlined functions.
+  pm.addPass(createConvertMathToFuncs());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+
+  if (options.verifyLowered)
+    pm.addPass(createQCVerifyLLVMLoweredPass());
+}
+
+void qc::registerLowerToLLVMPipeline() {
+  PassPipelineRegistration<LowerToLLVMPipelineOptions>(
+      "qc-lower-to-llvm",
+      "Lower func + linalg/tensor/arith/math on tensors (quantized types at "
+      "function boundaries included) to the LLVM dialect for the JIT",
+      [](OpPassManager &pm, const LowerToLLVMPipelineOptions &pipeline) {
+        LowerToLLVMOptions options;
+        options.emitCInterface = pipeline.emitCInterface;
+        options.stripQuantTypes = pipeline.stripQuantTypes;
+        options.verifyLowered = pipeline.verifyLowered;
+        buildLowerToLLVMPipeline(pm, options);
+      });
+}
