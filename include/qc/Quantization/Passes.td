@@ -34,4 +34,72 @@ def QCInstrumentObserversPass : Pass<"qc-instrument-observers", "::mlir::ModuleO
   ];
 }
 
+def QCPropagateScalesPass : Pass<"qc-propagate-scales", "::mlir::ModuleOp"> {
+  let summary = "From calibration statistics to quantization parameters on every tensor";
+  let description = [{
+    Replaces each `qc.observe` on a quantization boundary with a
+    `qc.quantize` / `qc.dequantize` pair whose `!quant.uniform` type the
+    statistics determine (file given by `stats-file`, else the observer's
+    `stats` attribute), and quantizes weights and biases:
+
+    * activations: asymmetric per-tensor (u8 by default, `activation-signed`
+      for i8, `activation-symmetric` for a symmetric grid), range by
+      `method` (minmax, moving_average, percentile, entropy, mse);
+    * weights of convolutions and contractions: symmetric, narrow range
+      (-127..127 for 8 bits), per output channel unless `per-channel=false`;
+    * bias: int32 with scale s_in * s_w per channel, zero point 0; where a
+      bias would overflow int32 the weight scale of that channel is widened
+      and a warning says so;
+    * values inside a fused unit (a convolution's or matmul's output before
+      its bias add and activation) get no parameters of their own;
+    * same-scale ops (reshape, transpose, max pooling, zero padding,
+      standalone ReLU/Clip) reuse their input's parameters; sigmoid and
+      softmax get the fixed range [0, 1], tanh [-1, 1];
+    * a `config` file (docs/QuantConfig.md) overrides per layer name or op
+      type: skip (keep float), per-tensor weights, method, bit widths.
+  }];
+  let options = [
+    Option<"statsFile", "stats-file", "std::string", "\"\"",
+           "Calibration statistics JSON (docs/StatsFormat.md)">,
+    Option<"method", "method", "std::string", "\"minmax\"",
+           "Activation range method: minmax, moving_average, percentile, entropy, mse">,
+    Option<"percentile", "percentile", "double", "99.99",
+           "Mass kept by the percentile method, in percent">,
+    Option<"activationSigned", "activation-signed", "bool", "false",
+           "Quantize activations to i8 instead of u8">,
+    Option<"activationSymmetric", "activation-symmetric", "bool", "false",
+           "Symmetric activation grid (zero point fixed)">,
+    Option<"perChannel", "per-channel", "bool", "true",
+           "Per-output-channel weight scales">,
+    Option<"weightBits", "weight-bits", "unsigned", "8",
+           "Weight bit width (4 or 8)">,
+    Option<"activationBits", "activation-bits", "unsigned", "8",
+           "Activation bit width (8 or 16)">,
+    Option<"configFile", "config", "std::string", "\"\"",
+           "Per-layer quantization config JSON (docs/QuantConfig.md)">
+  ];
+  let dependentDialects = ["::qc::QCDialect", "::mlir::quant::QuantDialect"];
+}
+
+def QCRealizePass : Pass<"qc-realize", "::mlir::ModuleOp"> {
+  let summary = "Fold quantize/dequantize pairs into integer computation";
+  let description = [{
+    Turns the float computation between qc.dequantize and qc.quantize
+    boundaries into integer computation: weights and biases quantized at
+    compile time into storage constants; convolution (plain and depthwise),
+    fully-connected (Gemm/MatMul with constant weights), residual add and
+    activation x activation matmul units with their bias add and ReLU/Clip
+    become qc.conv2d / qc.fully_connected / qc.add / qc.matmul with the clamp
+    fused; sum-pooling divided by the window becomes qc.avg_pool2d;
+    reshapes, transposes, padding, max pooling and standalone clamps run on
+    the storage integers; quantize(dequantize(x)) folds to x, or becomes an
+    explicit qc.requantize where the two types differ. What cannot be
+    realized stays float, bracketed by dequantize/quantize.
+  }];
+  let dependentDialects = ["::qc::QCDialect", "::mlir::quant::QuantDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 #endif // QC_QUANTIZATION_PASSES_TD

@@ -1,0 +1,4 @@
+func.func @no_histogram(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = qc.observe %x id "c" {stats = #qc.stats<min = 0.0, max = 1.0>} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

@@ -1,0 +1,55 @@
+// RUN: quant-opt %S/Inputs/residual.mlir -qc-propagate-scales | FileCheck %s
+// RUN: quant-opt %S/Inputs/residual.mlir -qc-propagate-scales=per-channel=false | FileCheck %s --check-prefix=TENSOR
+// RUN: quant-opt %S/Inputs/residual.mlir -qc-propagate-scales="activation-signed=true weight-bits=4" | FileCheck %s --check-prefix=I8
+// RUN: quant-opt %S/Inputs/residual.mlir -qc-propagate-scales="config=%S/Inputs/skip-conv1.json" | FileCheck %s --check-prefix=SKIP
+
+// Input: asymmetric u8 from [-1, 3]: scale 4/255, zero point 64.
+// CHECK-LABEL: func.func @net
+// CHECK: %[[XQ:.*]] = qc.quantize %arg0 : tensor<1x2x4x4xf32> -> tensor<1x2x4x4x!quant.uniform<u8:f32, 0.015686274509803921:64>>
+// CHECK: %[[X:.*]] = qc.dequantize %[[XQ]]
+// Weights: symmetric narrow range per output channel (|w| max 0.5 and 1.0).
+// CHECK: %[[WQ:.*]] = qc.quantize %{{.*}} : tensor<2x2x1x1xf32> -> tensor<2x2x1x1x!quant.uniform<i8<-127:127>:f32:0, {0.003937007874015748,0.0078740157480314959}>>
+// CHECK: %[[W:.*]] = qc.dequantize %[[WQ]]
+// CHECK: linalg.conv_2d_nchw_fchw {{.*}} ins(%[[X]], %[[W]] :
+// Bias: int32, scale s_in * s_w per channel, zero point 0, along the
+// channel axis of the [2, 1, 1] constant.
+// CHECK: qc.quantize %{{.*}} : tensor<2x1x1xf32> -> tensor<2x1x1x!quant.uniform<i32:f32:0, {6.1756986259070556E-5,1.2351397251814111E-4}>>
+// The conv output and the bias-add output are inside the fused unit: no
+// quantize until after the ReLU ([0, 2] -> scale 2/255, zero point 0).
+// CHECK-NOT: qc.quantize
+// CHECK: arith.maximumf
+// CHECK: qc.quantize %{{.*}} -> tensor<1x2x4x4x!quant.uniform<u8:f32, 0.0078431372549019607>>
+// The residual add has its own parameters ([-1, 5]).
+// CHECK: arith.addf
+// CHECK: qc.quantize %{{.*}} -> tensor<1x2x4x4x!quant.uniform<u8:f32, 0.023529411764705882:42>>
+// Max pooling and the flattening reshape keep the add's parameters (their
+// own statistics are ignored).
+// CHECK: linalg.pooling_nchw_max
+// CHECK-NEXT: qc.quantize %{{.*}} -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.023529411764705882:42>>
+// CHECK: tensor.collapse_shape
+// CHECK-NEXT: qc.quantize %{{.*}} -> tensor<1x8x!quant.uniform<u8:f32, 0.023529411764705882:42>>
+// Gemm weights [K, N]: channels along axis 1.
+// CHECK: qc.quantize %{{.*}} : tensor<8x3xf32> -> tensor<8x3x!quant.uniform<i8<-127:127>:f32:1, {9.8425196850393699E-4,9.8425196850393699E-4,9.8425196850393699E-4}>>
+// CHECK: qc.quantize %{{.*}} : tensor<3xf32> -> tensor<3x!quant.uniform<i32:f32:0,
+// CHECK: qc.quantize %{{.*}} -> tensor<1x3x!quant.uniform<u8:f32, 0.027450980392156862:128>>
+// Sigmoid: fixed range [0, 1] whatever the statistics say.
+// CHECK: math.exp
+// CHECK: qc.quantize %{{.*}} -> tensor<1x3x!quant.uniform<u8:f32, 0.0039215686274509803>>
+// No observer survives.
+// CHECK-NOT: qc.observe
+
+// TENSOR: qc.quantize %{{.*}} : tensor<2x2x1x1xf32> -> tensor<2x2x1x1x!quant.uniform<i8<-127:127>:f32, 0.0078740157480314959>>
+// TENSOR: qc.quantize %{{.*}} : tensor<2x1x1xf32> -> tensor<2x1x1x!quant.uniform<i32:f32, 1.2351397251814111E-4>>
+
+// Signed activations: symmetric-free i8 grid; 4-bit weights in [-7, 7].
+// I8: qc.quantize %arg0 : tensor<1x2x4x4xf32> -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.015686274509803921:-64>>
+// I8: qc.quantize %{{.*}} : tensor<2x2x1x1xf32> -> tensor<2x2x1x1x!quant.uniform<i4<-7:7>:f32:0, {0.071428571428571425,0.14285714285714285}>>
+
+// A skipped layer keeps float weights (no quantize of the 2x2x1x1 constant)
+// and its output stays float until the ReLU; its input also feeds the
+// residual add, so it is still quantized.
+// SKIP-NOT: tensor<2x2x1x1x!quant
+// SKIP: %[[W:.*]] = arith.constant dense<{{.*}}> : tensor<2x2x1x1xf32>
+// SKIP-NOT: tensor<2x2x1x1x!quant
+// SKIP: linalg.conv_2d_nchw_fchw {{.*}} ins(%{{.*}}, %[[W]] :
+// SKIP: qc.quantize %{{.*}} -> tensor<1x2x4x4x!quant.uniform<u8:f32, 0.0078431372549019607>>
