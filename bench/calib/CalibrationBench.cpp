@@ -37,9 +37,9 @@ void observeLoop(benchmark::State &state, bool relu, unsigned bins,
   // NCHW-like activation 1x64x128x128; per-channel along axis 1.
   int64_t shape[] = {1, 64, 128, 128};
   for (auto _ : state) {
-    llvm::Error err =
-        collector.observe("t", data.data(), shape,
-                          perChannel ? std::optional<int64_t>(1) : std::nullopt);
+    llvm::Error err = collector.observe("t", data.data(), shape,
+                                        perChannel ? std::optional<int64_t>(1)
+                                                   : std::nullopt);
     if (err) {
       state.SkipWithError(llvm::toString(std::move(err)).c_str());
       break;

@@ -1,4 +1,5 @@
-//===- FormatUtil.h - Number formatting for calibration messages -*- C++ -*-===//
+//===- FormatUtil.h - Number formatting for calibration messages -*- C++
+//-*-===//
 #ifndef QC_LIB_CALIBRATION_FORMATUTIL_H
 #define QC_LIB_CALIBRATION_FORMATUTIL_H
 

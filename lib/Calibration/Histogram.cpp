@@ -88,8 +88,8 @@ void spread(double l, double r, double mass, double dlo, double dw,
   for (int64_t j = j0; j < j1; ++j) {
     double edgeHi = j == n - 1 ? r : dlo + double(j + 1) * dw;
     double edgeLo = j == j0 ? l : dlo + double(j) * dw;
-    double part = std::max(0.0, std::min(edgeHi, r) - std::max(edgeLo, l)) *
-                  density;
+    double part =
+        std::max(0.0, std::min(edgeHi, r) - std::max(edgeLo, l)) * density;
     dst[j] += part;
     added += part;
   }
@@ -115,9 +115,9 @@ llvm::Expected<Histogram> Histogram::create(double lo, double hi,
   if (!std::isfinite(lo) || !std::isfinite(hi))
     return llvm::createStringError("histogram range must be finite");
   if (!(lo < hi))
-    return llvm::createStringError(llvm::formatv(
-        "histogram range is empty: min {0} is not below max {1}", fmtNum(lo),
-        fmtNum(hi)));
+    return llvm::createStringError(
+        llvm::formatv("histogram range is empty: min {0} is not below max {1}",
+                      fmtNum(lo), fmtNum(hi)));
   if (bins.empty())
     return llvm::createStringError("histogram has no bins");
   for (size_t i = 0; i < bins.size(); ++i) {
@@ -125,9 +125,8 @@ llvm::Expected<Histogram> Histogram::create(double lo, double hi,
       return llvm::createStringError(
           llvm::formatv("histogram bin {0} is not a finite count", i));
     if (bins[i] < 0)
-      return llvm::createStringError(
-          llvm::formatv("histogram bin {0} has a negative count ({1})", i,
-                        fmtNum(bins[i])));
+      return llvm::createStringError(llvm::formatv(
+          "histogram bin {0} has a negative count ({1})", i, fmtNum(bins[i])));
   }
   Histogram h;
   h.lo_ = lo;
@@ -209,8 +208,7 @@ void Histogram::coverCanonical(double dataMin, double dataMax) {
   setCanonical(exp, base, n);
 }
 
-void Histogram::merge(const Histogram &other, double dataMin,
-                      double dataMax) {
+void Histogram::merge(const Histogram &other, double dataMin, double dataMax) {
   if (other.empty())
     return;
   if (empty()) {
@@ -223,9 +221,9 @@ void Histogram::merge(const Histogram &other, double dataMin,
       return false;
     a = h.binLo(size_t(first));
     // The top edge of the last bin belongs to the next bin.
-    b = h.canonical_ ? h.binLo(size_t(last))
-                     : std::nextafter(h.binLo(size_t(last)) + h.binWidth(),
-                                      -INFINITY);
+    b = h.canonical_
+            ? h.binLo(size_t(last))
+            : std::nextafter(h.binLo(size_t(last)) + h.binWidth(), -INFINITY);
     return true;
   };
   double a0, b0, a1, b1;

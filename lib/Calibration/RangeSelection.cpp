@@ -41,20 +41,20 @@ llvm::Error QuantGrid::validate() const {
   return llvm::Error::success();
 }
 
-double Range::absMax() const { return std::max(std::fabs(min), std::fabs(max)); }
+double Range::absMax() const {
+  return std::max(std::fabs(min), std::fabs(max));
+}
 
 llvm::Expected<QuantParams>
 qc::calib::chooseQuantParams(double min, double max, const QuantGrid &grid) {
   if (llvm::Error err = grid.validate())
     return std::move(err);
   if (!std::isfinite(min) || !std::isfinite(max))
-    return llvm::createStringError(
-        llvm::formatv("range [{0}, {1}] is not finite", fmtNum(min),
-                      fmtNum(max)));
+    return llvm::createStringError(llvm::formatv(
+        "range [{0}, {1}] is not finite", fmtNum(min), fmtNum(max)));
   if (min > max)
-    return llvm::createStringError(
-        llvm::formatv("range min {0} is above max {1}", fmtNum(min),
-                      fmtNum(max)));
+    return llvm::createStringError(llvm::formatv(
+        "range min {0} is above max {1}", fmtNum(min), fmtNum(max)));
   double lo = std::min(min, 0.0), hi = std::max(max, 0.0);
   int64_t qmin = grid.qmin(), qmax = grid.qmax();
   QuantParams qp;
@@ -70,7 +70,9 @@ qc::calib::chooseQuantParams(double min, double max, const QuantGrid &grid) {
   }
   qp.scale = std::max(qp.scale, double(FLT_MIN));
   if (!grid.symmetric && hi != lo) {
-    double zp = std::nearbyint(double(qmin) - lo / qp.scale);
+    // qmin - round(lo / s), rounding lo / s itself (as PyTorch does) so that
+    // ties do not depend on the parity of qmin.
+    double zp = double(qmin) - std::nearbyint(lo / qp.scale);
     qp.zeroPoint = int64_t(std::clamp(zp, double(qmin), double(qmax)));
   }
   return qp;
@@ -335,7 +337,8 @@ double searchMinimum(double limit, Fn err, double &bestErr) {
     }
   }
   double step = limit / kCoarse;
-  double a = std::max(best - step, step / kFine), b = std::min(best + step, limit);
+  double a = std::max(best - step, step / kFine),
+         b = std::min(best + step, limit);
   for (int k = 0; k <= 2 * kFine; ++k) {
     double x = a + (b - a) * double(k) / (2 * kFine);
     double e = err(x);
@@ -363,24 +366,26 @@ llvm::Expected<Range> selectMSE(const TensorStats &stats, const Dist &dist,
   double e;
   if (grid.symmetric) {
     double amax = std::max(std::fabs(mn), std::fabs(mx));
-    double t = searchMinimum(amax, [&](double t) { return errorOf(-t, t); }, e);
+    double t = searchMinimum(
+        amax, [&](double t) { return errorOf(-t, t); }, e);
     return Range{-t, t};
   }
   if (mn >= 0) {
-    double hi = searchMinimum(mx, [&](double h) { return errorOf(mn, h); }, e);
+    double hi = searchMinimum(
+        mx, [&](double h) { return errorOf(mn, h); }, e);
     return Range{std::min(mn, hi), hi};
   }
   if (mx <= 0) {
-    double lo =
-        -searchMinimum(-mn, [&](double l) { return errorOf(-l, mx); }, e);
+    double lo = -searchMinimum(
+        -mn, [&](double l) { return errorOf(-l, mx); }, e);
     return Range{lo, std::max(mx, lo)};
   }
   // Two-sided asymmetric: coordinate descent on (lo, hi).
   double lo = mn, hi = mx, cur = errorOf(lo, hi);
   for (int round = 0; round < 8; ++round) {
     double eHi, eLo;
-    double newHi =
-        searchMinimum(mx, [&](double h) { return errorOf(lo, h); }, eHi);
+    double newHi = searchMinimum(
+        mx, [&](double h) { return errorOf(lo, h); }, eHi);
     double newLo = -searchMinimum(
         -mn, [&](double l) { return errorOf(-l, newHi); }, eLo);
     if (!(eLo < cur * (1 - 1e-9)))
@@ -415,9 +420,9 @@ llvm::Expected<Range> qc::calib::selectRange(const TensorStats &stats,
         stats.nanCount, stats.infCount));
   if (!std::isfinite(stats.min) || !std::isfinite(stats.max) ||
       stats.min > stats.max)
-    return llvm::createStringError(llvm::formatv(
-        "statistics have an invalid range [{0}, {1}]", fmtNum(stats.min),
-        fmtNum(stats.max)));
+    return llvm::createStringError(
+        llvm::formatv("statistics have an invalid range [{0}, {1}]",
+                      fmtNum(stats.min), fmtNum(stats.max)));
 
   Range r{stats.min, stats.max};
   double amax = std::max(std::fabs(stats.min), std::fabs(stats.max));
@@ -536,9 +541,8 @@ qc::calib::selectChannelRanges(const TensorStats &stats,
   for (size_t c = 0; c < stats.channelMin.size(); ++c) {
     double lo = stats.channelMin[c], hi = stats.channelMax[c];
     if (!std::isfinite(lo) || !std::isfinite(hi) || lo > hi)
-      return llvm::createStringError(
-          llvm::formatv("channel {0} (axis {1}) saw no finite value", c,
-                        *stats.axis));
+      return llvm::createStringError(llvm::formatv(
+          "channel {0} (axis {1}) saw no finite value", c, *stats.axis));
     Range r{lo, hi};
     if (grid.symmetric)
       r = {-r.absMax(), r.absMax()};

@@ -87,13 +87,12 @@ llvm::Error checkMergeable(const TensorStats &a, const TensorStats &b) {
     return llvm::createStringError(
         "per-channel statistics are present on one side of the merge only");
   if (a.axis && *a.axis != *b.axis)
-    return llvm::createStringError(
-        llvm::formatv("per-channel axes differ ({0} vs {1})", *a.axis,
-                      *b.axis));
+    return llvm::createStringError(llvm::formatv(
+        "per-channel axes differ ({0} vs {1})", *a.axis, *b.axis));
   if (a.axis && a.channelMin.size() != b.channelMin.size())
     return llvm::createStringError(
-        llvm::formatv("channel counts differ ({0} vs {1})",
-                      a.channelMin.size(), b.channelMin.size()));
+        llvm::formatv("channel counts differ ({0} vs {1})", a.channelMin.size(),
+                      b.channelMin.size()));
   return llvm::Error::success();
 }
 } // namespace
@@ -180,8 +179,8 @@ llvm::Error StatsCollector::observe(llvm::StringRef id, const float *data,
   uint64_t numElements = 1;
   for (size_t d = 0; d < shape.size(); ++d) {
     if (shape[d] < 0)
-      return tensorError(id, llvm::formatv("dimension {0} is negative ({1})",
-                                           d, shape[d]));
+      return tensorError(
+          id, llvm::formatv("dimension {0} is negative ({1})", d, shape[d]));
     if (__builtin_mul_overflow(numElements, uint64_t(shape[d]), &numElements))
       return tensorError(id, "element count overflows");
   }
@@ -214,8 +213,7 @@ llvm::Error StatsCollector::observe(llvm::StringRef id, const float *data,
     if (old.axis && int64_t(old.channelMin.size()) != shape[axis])
       return tensorError(id, llvm::formatv("{0} channels differ from the {1} "
                                            "of earlier batches",
-                                           shape[axis],
-                                           old.channelMin.size()));
+                                           shape[axis], old.channelMin.size()));
   }
   TensorStats &s = table_.tensors[std::string(id)];
   ++s.batches;

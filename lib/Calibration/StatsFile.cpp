@@ -93,8 +93,8 @@ public:
     if (v.is_number_integer()) {
       int64_t i = v.get<int64_t>();
       if (i < 0)
-        return error(ctx, what + " must not be negative (" +
-                              std::to_string(i) + ")");
+        return error(ctx, what + " must not be negative (" + std::to_string(i) +
+                              ")");
       return i;
     }
     auto d = number(v, ctx, what);
@@ -125,7 +125,9 @@ public:
   std::string source;
 };
 
-std::string field(const char *key) { return std::string("field '") + key + "'"; }
+std::string field(const char *key) {
+  return std::string("field '") + key + "'";
+}
 
 #define QC_TRY(var, expr)                                                      \
   auto var##OrErr = (expr);                                                    \
@@ -188,8 +190,9 @@ llvm::Error readChannels(const Reader &rd, const json &t,
   const json *maxV = rd.find(t, "channel_max");
   if (!axisV && !minV && !maxV)
     return llvm::Error::success();
-  for (auto [key, v] : {std::pair{"axis", axisV}, std::pair{"channel_min", minV},
-                        std::pair{"channel_max", maxV}})
+  for (auto [key, v] :
+       {std::pair{"axis", axisV}, std::pair{"channel_min", minV},
+        std::pair{"channel_max", maxV}})
     if (!v)
       return rd.error(ctx, std::string("field '") + key +
                                "' is missing (axis, channel_min and "
@@ -253,9 +256,9 @@ llvm::Expected<TensorStats> readTensor(const Reader &rd, const std::string &id,
                              "' is missing (avg_min and avg_max go together)");
   if (count == 0) {
     // No finite value: min/max (and averages) are null.
-    for (auto [key, v] : {std::pair{"min", minV}, std::pair{"max", maxV},
-                          std::pair{"avg_min", avgMinV},
-                          std::pair{"avg_max", avgMaxV}})
+    for (auto [key, v] :
+         {std::pair{"min", minV}, std::pair{"max", maxV},
+          std::pair{"avg_min", avgMinV}, std::pair{"avg_max", avgMaxV}})
       if (v && !v->is_null())
         return rd.error(ctx, std::string("field '") + key +
                                  "' must be null when count is 0");
@@ -263,8 +266,8 @@ llvm::Expected<TensorStats> readTensor(const Reader &rd, const std::string &id,
     QC_TRY(mn, rd.number(*minV, ctx, field("min")));
     QC_TRY(mx, rd.number(*maxV, ctx, field("max")));
     if (mn > mx)
-      return rd.error(ctx, llvm::formatv("min {0} is above max {1}",
-                                         fmtNum(mn), fmtNum(mx)));
+      return rd.error(ctx, llvm::formatv("min {0} is above max {1}", fmtNum(mn),
+                                         fmtNum(mx)));
     st.min = mn;
     st.max = mx;
     if (avgMinV) {
@@ -395,8 +398,8 @@ llvm::Expected<StatsTable> qc::calib::parseStats(llvm::StringRef text,
     }
     return llvm::createStringError(where + ": malformed JSON: " + msg);
   } catch (const std::exception &e) {
-    return llvm::createStringError(where + ": cannot read statistics: " +
-                                   e.what());
+    return llvm::createStringError(where +
+                                   ": cannot read statistics: " + e.what());
   } catch (...) {
     return llvm::createStringError(where +
                                    ": cannot read statistics: unknown error");

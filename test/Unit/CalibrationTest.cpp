@@ -140,8 +140,8 @@ TEST(CalibCollector, MovingAverageMatchesHandComputation) {
     int64_t shape[] = {int64_t(b.size())};
     ASSERT_FALSE(bool(c2.observe("x", b.data(), shape)));
   }
-  EXPECT_DOUBLE_EQ(statsOf(c2, "x").avgMin, -2.0);  // -1 -> -2 -> -2
-  EXPECT_DOUBLE_EQ(statsOf(c2, "x").avgMax, 4.0);   // 2 -> 4 -> 4
+  EXPECT_DOUBLE_EQ(statsOf(c2, "x").avgMin, -2.0); // -1 -> -2 -> -2
+  EXPECT_DOUBLE_EQ(statsOf(c2, "x").avgMax, 4.0);  // 2 -> 4 -> 4
 }
 
 TEST(CalibCollector, NanAndInfAreCountedAndExcluded) {
@@ -222,8 +222,8 @@ TEST(CalibCollector, HistogramMergeAcrossExpandingBatches) {
   double cum = 0;
   for (size_t i = 0; i < h.numBins(); ++i) {
     double edge = h.binLo(i);
-    size_t below = size_t(std::lower_bound(all.begin(), all.end(), edge) -
-                          all.begin());
+    size_t below =
+        size_t(std::lower_bound(all.begin(), all.end(), edge) - all.begin());
     EXPECT_EQ(cum, double(below)) << "bin " << i;
     cum += h.bins()[i];
   }
@@ -586,7 +586,7 @@ TEST(CalibRange, MethodsNeedWhatTheyUse) {
 //===----------------------------------------------------------------------===//
 
 TEST(CalibQuantParams, StandardAffineChoice) {
-  // int8 asymmetric [-1, 1]: scale 2/255, zp = rint(-128 + 127.5) = 0
+  // int8 asymmetric [-1, 1]: scale 2/255, zp = -128 - rint(-127.5) = 0
   // (half to even).
   auto qp = chooseQuantParams(-1.0, 1.0, 8, true, false, false);
   ASSERT_TRUE(bool(qp));
@@ -604,7 +604,7 @@ TEST(CalibQuantParams, StandardAffineChoice) {
   qp = chooseQuantParams(-4.0, -2.0, 8, false, false, false);
   EXPECT_DOUBLE_EQ(qp->scale, 4.0 / 255);
   EXPECT_EQ(qp->zeroPoint, 255);
-  // [-1, 3] int8: scale 4/255, zp = rint(-128 + 63.75) = -64.
+  // [-1, 3] int8: scale 4/255, zp = -128 - rint(-63.75) = -64.
   qp = chooseQuantParams(-1.0, 3.0, 8, true, false, false);
   EXPECT_DOUBLE_EQ(qp->scale, 4.0 / 255);
   EXPECT_EQ(qp->zeroPoint, -64);
@@ -618,10 +618,16 @@ TEST(CalibQuantParams, StandardAffineChoice) {
   qp = chooseQuantParams(-1.0, 2.0, 8, false, true, false);
   EXPECT_DOUBLE_EQ(qp->scale, 2.0 / 127);
   EXPECT_EQ(qp->zeroPoint, 128);
-  // Narrow asymmetric int8 [-1, 1]: 254 steps, zp = rint(-127 + 127) = 0.
+  // Narrow asymmetric int8 [-1, 1]: 254 steps, zp = -127 - rint(-127) = 0.
   qp = chooseQuantParams(-1.0, 1.0, 8, true, false, true);
   EXPECT_DOUBLE_EQ(qp->scale, 2.0 / 254);
   EXPECT_EQ(qp->zeroPoint, 0);
+  // A tie: narrow 4-bit [-7, 7], [-0.5, 13.5]: scale 1, min / scale = -0.5
+  // rounds to 0 (half to even), zp = -7 - 0 = -7 (as PyTorch; rounding
+  // qmin - min / scale = -6.5 instead would give -6).
+  qp = chooseQuantParams(-0.5, 13.5, 4, true, false, true);
+  EXPECT_DOUBLE_EQ(qp->scale, 1.0);
+  EXPECT_EQ(qp->zeroPoint, -7);
   // 4-bit signed asymmetric [0, 1]: 15 steps, zp = -8.
   qp = chooseQuantParams(0.0, 1.0, 4, true, false, false);
   EXPECT_DOUBLE_EQ(qp->scale, 1.0 / 15);
@@ -758,9 +764,8 @@ std::string parseError(const std::string &text) {
 
 TEST(CalibStatsFile, MalformedJsonReportsLineAndColumn) {
   std::string err = parseError("{\n  \"format\": \"qc-stats\",\n  oops\n}");
-  EXPECT_EQ(err.rfind("s.json: malformed JSON: parse error at line 3, column",
-                      0),
-            0u)
+  EXPECT_EQ(
+      err.rfind("s.json: malformed JSON: parse error at line 3, column", 0), 0u)
       << err;
   err = parseError("");
   EXPECT_NE(err.find("s.json: malformed JSON"), std::string::npos) << err;
@@ -877,8 +882,8 @@ TEST(CalibStatsFile, HistogramErrors) {
 
 TEST(CalibStatsFile, ChannelErrors) {
   auto withCh = [](const std::string &c) {
-    return parseError(fileWith(R"({"count": 4, "min": 0, "max": 1, )" + c +
-                               "}"));
+    return parseError(
+        fileWith(R"({"count": 4, "min": 0, "max": 1, )" + c + "}"));
   };
   EXPECT_EQ(withCh(R"("axis": 0, "channel_min": [0, 0.5],
                       "channel_max": [0.5, 1])"),

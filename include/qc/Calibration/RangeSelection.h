@@ -1,4 +1,5 @@
-//===- RangeSelection.h - From statistics to ranges and quant params -*- C++ -*-===//
+//===- RangeSelection.h - From statistics to ranges and quant params -*- C++
+//-*-===//
 //
 // Range selection methods (minmax, moving_average, percentile, entropy, mse)
 // and the affine quantization parameter choice used by scale propagation.
@@ -73,8 +74,8 @@ llvm::Expected<Range> selectRange(const StatsTable &table, llvm::StringRef id,
 /// Per-channel min/max ranges (minmax over each channel); fails if the
 /// statistics have no channel data or a channel saw no finite value. With
 /// a symmetric grid every range is made symmetric.
-llvm::Expected<std::vector<Range>>
-selectChannelRanges(const TensorStats &stats, const QuantGrid &grid);
+llvm::Expected<std::vector<Range>> selectChannelRanges(const TensorStats &stats,
+                                                       const QuantGrid &grid);
 
 struct QuantParams {
   double scale = 1.0;
@@ -86,7 +87,7 @@ struct QuantParams {
 ///  * symmetric: zp = 0 (signed) or 2^(bits-1) (unsigned),
 ///    scale = max(|min|, |max|) / (qmax - zp);
 ///  * asymmetric: scale = (max - min) / (qmax - qmin),
-///    zp = clamp(round_half_even(qmin - min / scale), qmin, qmax);
+///    zp = clamp(qmin - round_half_even(min / scale), qmin, qmax);
 ///  * a zero range (min == max == 0 after extension) gives scale = 1.0 and
 ///    the zero point above (asymmetric: clamp(0, qmin, qmax));
 ///  * scale is never below the smallest normal float (1.17549435e-38).

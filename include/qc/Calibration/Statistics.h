@@ -1,4 +1,5 @@
-//===- Statistics.h - Calibration statistics and their collection -*- C++ -*-===//
+//===- Statistics.h - Calibration statistics and their collection -*- C++
+//-*-===//
 //
 // Per-tensor statistics gathered while running a model on calibration data:
 // global and moving-average min/max, a mergeable histogram, per-channel

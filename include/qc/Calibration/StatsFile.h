@@ -1,4 +1,5 @@
-//===- StatsFile.h - Reading and writing qc-stats JSON files ------*- C++ -*-===//
+//===- StatsFile.h - Reading and writing qc-stats JSON files ------*- C++
+//-*-===//
 //
 // The calibration statistics file (format "qc-stats", version 1) written by
 // `quant-runner --calibrate` and read by scale propagation. Schema:
