@@ -4,6 +4,7 @@
 #include "qc/Dialect/QC/IR/QCDialect.h"
 #include "qc/Dialect/QC/Transforms/Passes.h"
 #include "qc/Quantization/Passes.h"
+#include "qc/Driver/QuantizePipeline.h"
 #include "qc/Pipelines/LowerToLLVM.h"
 #include "qc/Pipelines/Passes.h"
 
@@ -19,6 +20,7 @@ void qc::registerAllDialects(mlir::DialectRegistry &registry) {
 void qc::registerAllPasses() {
   qc::registerQCPasses();
   qc::registerQCQuantizationPasses();
+  qc::registerQuantizePipeline();
   qc::registerPipelinePasses();
   qc::registerLowerToLLVMPipeline();
 }

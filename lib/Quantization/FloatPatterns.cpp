@@ -197,6 +197,24 @@ std::optional<qc::Elementwise> qc::matchElementwise(Operation *op) {
     ew.kind = EwKind::Div;
     return ew;
   }
+  // A binary op of one tensor input and a scalar constant.
+  if (isa_and_nonnull<arith::AddFOp, arith::SubFOp, arith::MulFOp,
+                      arith::DivFOp>(def) &&
+      ew.inputs.size() == 1) {
+    Value lhs = def->getOperand(0), rhs = def->getOperand(1);
+    bool argLeft = m.inputIndex(lhs) == 0, argRight = m.inputIndex(rhs) == 0;
+    std::optional<double> c =
+        argLeft ? m.scalar(rhs) : (argRight ? m.scalar(lhs) : std::nullopt);
+    if (c && argLeft != argRight) {
+      ew.kind = isa<arith::AddFOp>(def)   ? EwKind::Add
+                : isa<arith::SubFOp>(def) ? EwKind::Sub
+                : isa<arith::MulFOp>(def) ? EwKind::Mul
+                                          : EwKind::Div;
+      ew.scalar = c;
+      ew.scalarIsRhs = argLeft;
+      return ew;
+    }
+  }
   int arg = -1;
   std::optional<double> lo, hi;
   if (def && !isa<BlockArgument>(result) && m.clamp(result, arg, lo, hi) &&
@@ -305,7 +323,7 @@ static int64_t operandChannelAxis(linalg::LinalgOp op, OpOperand &operand) {
 static std::optional<std::pair<OpOperand *, int64_t>>
 matchBiasAdd(Operation *user, Value value, int64_t channelDim) {
   std::optional<qc::Elementwise> ew = qc::matchElementwise(user);
-  if (!ew || ew->kind != qc::EwKind::Add)
+  if (!ew || ew->kind != qc::EwKind::Add || ew->inputs.size() != 2)
     return std::nullopt;
   auto linalgOp = cast<linalg::LinalgOp>(user);
   OpOperand *valueOperand = nullptr, *constOperand = nullptr;
@@ -371,8 +389,8 @@ std::optional<qc::Unit> qc::matchUnit(Operation *op) {
       return std::nullopt;
   } else {
     std::optional<Elementwise> ew = matchElementwise(op);
-    if (!ew || ew->kind != EwKind::Add || isFloatConstant(ew->inputs[0]) ||
-        isFloatConstant(ew->inputs[1]))
+    if (!ew || ew->kind != EwKind::Add || ew->inputs.size() != 2 ||
+        isFloatConstant(ew->inputs[0]) || isFloatConstant(ew->inputs[1]))
       return std::nullopt;
     for (OpOperand *in : linalgOp.getDpsInputOperands())
       if (!linalgOp.getMatchingIndexingMap(in).isIdentity())
@@ -456,18 +474,30 @@ std::optional<qc::PadKind> qc::padKind(Operation *op) {
   return std::nullopt;
 }
 
-Operation *qc::matchAvgPoolDivision(Operation *div) {
+Operation *qc::matchAvgPoolDivision(Operation *div,
+                                    std::vector<float> *divisor) {
   std::optional<Elementwise> ew = matchElementwise(div);
   if (!ew || ew->kind != EwKind::Div)
     return nullptr;
   auto linalgOp = cast<linalg::LinalgOp>(div);
   if (!linalgOp.getMatchingIndexingMap(linalgOp.getDpsInputOperand(0))
-           .isIdentity() ||
-      !isa_and_nonnull<arith::ConstantOp>(
-          stripObservers(ew->inputs[1]).getDefiningOp()))
+           .isIdentity())
     return nullptr;
+  std::vector<float> values;
+  if (ew->scalar && ew->scalarIsRhs) {
+    values.push_back(static_cast<float>(*ew->scalar));
+  } else if (ew->inputs.size() == 2) {
+    auto data = constantFloats(ew->inputs[1]);
+    if (!data)
+      return nullptr;
+    values = std::move(*data);
+  } else {
+    return nullptr;
+  }
   Operation *sum = stripObservers(ew->inputs[0]).getDefiningOp();
   if (!isa_and_nonnull<linalg::PoolingNchwSumOp>(sum))
     return nullptr;
+  if (divisor)
+    *divisor = std::move(values);
   return sum;
 }

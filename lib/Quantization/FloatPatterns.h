@@ -43,6 +43,11 @@ struct Elementwise {
   llvm::SmallVector<mlir::Value> inputs;
   /// Clamp bounds (ReLU is [0, +inf)).
   std::optional<double> lo, hi;
+  /// Binary ops with one scalar constant written into the body (then
+  /// `inputs` has one tensor): the constant, and whether it is the right
+  /// operand.
+  std::optional<double> scalar;
+  bool scalarIsRhs = true;
 };
 std::optional<Elementwise> matchElementwise(mlir::Operation *op);
 
@@ -87,9 +92,11 @@ enum class PadKind { Zero, Lowest };
 std::optional<PadKind> padKind(mlir::Operation *pad);
 
 /// Recognises average pooling as the importer writes it: a sum pooling
-/// (`linalg.pooling_nchw_sum`) divided by a constant count. Returns the
-/// sum op when `div` is that division.
-mlir::Operation *matchAvgPoolDivision(mlir::Operation *div);
+/// (`linalg.pooling_nchw_sum`) divided by a constant count (a scalar in the
+/// body or a constant tensor). Returns the sum op when `div` is that
+/// division, and the divisor values (one, or one per output position).
+mlir::Operation *matchAvgPoolDivision(mlir::Operation *div,
+                                      std::vector<float> *divisor = nullptr);
 
 /// Fixed output range of sigmoid / softmax ([0, 1]) and tanh ([-1, 1]).
 std::optional<std::pair<double, double>> fixedOutputRange(mlir::Operation *op);

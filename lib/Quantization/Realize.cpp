@@ -220,9 +220,6 @@ std::pair<Value, SmallVector<int64_t>> absorbPad(Value quantized) {
   auto pad = outer.getInput().getDefiningOp<tensor::PadOp>();
   if (!pad || pad.getSourceType().getRank() != 4)
     return {quantized, none};
-  auto inner = pad.getSource().getDefiningOp<quant::StorageCastOp>();
-  if (!inner)
-    return {quantized, none};
   QType q = elementQType(quantized);
   auto cst = getConstantIntValue(pad.getConstantPaddingValue());
   auto lo = getConstantIntValues(pad.getMixedLowPad());
@@ -235,7 +232,15 @@ std::pair<Value, SmallVector<int64_t>> absorbPad(Value quantized) {
                                   : (*cst & ((int64_t(1) << width) - 1));
   if (padValue != zp)
     return {quantized, none};
-  return {inner.getInput(), {(*lo)[2], (*lo)[3], (*hi)[2], (*hi)[3]}};
+  Value source = pad.getSource();
+  Value unpadded;
+  if (auto inner = source.getDefiningOp<quant::StorageCastOp>())
+    unpadded = inner.getInput();
+  else {
+    OpBuilder b(outer);
+    unpadded = fromStorage(b, outer.getLoc(), source, q);
+  }
+  return {unpadded, {(*lo)[2], (*lo)[3], (*hi)[2], (*hi)[3]}};
 }
 
 SmallVector<int64_t> denseToVector(DenseIntElementsAttr attr) {
@@ -268,8 +273,9 @@ struct QCRealizePass : qc::impl::QCRealizePassBase<QCRealizePass> {
           continue;
         if (auto unit = matchUnit(op))
           realizeUnit(*unit);
-        else if (Operation *sum = matchAvgPoolDivision(op))
-          realizeAvgPool(op, sum);
+        else if (std::vector<float> divisor;
+                 Operation *sum = matchAvgPoolDivision(op, &divisor))
+          realizeAvgPool(op, sum, divisor);
         else if (OpOperand *in = sameScaleInput(op))
           realizeSameScale(op, in);
       }
@@ -559,7 +565,8 @@ struct QCRealizePass : qc::impl::QCRealizePassBase<QCRealizePass> {
         optionalF64(b, unit.clampMax), modeAttr(b, qc::RequantMode::double_round));
   }
 
-  void realizeAvgPool(Operation *div, Operation *sumOp) {
+  void realizeAvgPool(Operation *div, Operation *sumOp,
+                      ArrayRef<float> divisor) {
     auto sum = cast<linalg::PoolingNchwSumOp>(sumOp);
     qc::QuantizeOp qo = soleQuantizeUser(div->getResult(0));
     Value xq = dequantizedFrom(sum.getInputs()[0]);
@@ -575,16 +582,11 @@ struct QCRealizePass : qc::impl::QCRealizePassBase<QCRealizePass> {
                                 window.getShape().end());
     // A scalar divisor equal to the window size counts padded elements; a
     // per-position divisor counts only the real ones.
-    auto divisor = constantFloats(cast<linalg::LinalgOp>(div)
-                                      .getDpsInputOperand(1)
-                                      ->get());
-    if (!divisor)
-      return;
     bool anyPad = llvm::any_of(padding, [](int64_t p) { return p != 0; });
     bool countIncludePad = true;
-    if (divisor->size() != 1)
+    if (divisor.size() != 1)
       countIncludePad = false;
-    else if ((*divisor)[0] != static_cast<float>(kernel[0] * kernel[1]))
+    else if (divisor[0] != static_cast<float>(kernel[0] * kernel[1]))
       return;
     OpBuilder b(qo);
     Value pooled = qc::AvgPool2DOp::create(

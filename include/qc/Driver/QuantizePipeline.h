@@ -1,0 +1,72 @@
+//===- QuantizePipeline.h - The compiler half of post-training quantization -*- C++ -*-===//
+//
+// `qc-quantize`: from an observed (and calibrated) float module to integer
+// code: qc-propagate-scales, qc-realize, then the lowering of the integer
+// and numerics ops to linalg on storage integers.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QC_DRIVER_QUANTIZEPIPELINE_H
+#define QC_DRIVER_QUANTIZEPIPELINE_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+
+namespace qc {
+
+struct QuantizeOptions {
+  std::string statsFile;
+  std::string method = "minmax";
+  double percentile = 99.99;
+  std::string configFile;
+  /// "int8" (8-bit weights and activations) or "w4a8" (4-bit weights).
+  std::string precision = "int8";
+  bool activationSigned = false;
+  bool perChannel = true;
+  /// Lower the integer ops and numerics ops to linalg on storage integers.
+  bool lower = true;
+};
+
+/// Checks option values (method, precision) and says what is wrong.
+llvm::Error validate(const QuantizeOptions &options);
+
+/// Appends the pipeline to `pm` (anchored on builtin.module).
+void buildQuantizePipeline(mlir::OpPassManager &pm,
+                           const QuantizeOptions &options);
+
+struct QuantizePipelineOptions
+    : public mlir::PassPipelineOptions<QuantizePipelineOptions> {
+  Option<std::string> statsFile{*this, "stats-file",
+                                llvm::cl::desc("Calibration statistics JSON")};
+  Option<std::string> method{
+      *this, "method",
+      llvm::cl::desc("Range method: minmax, moving_average, percentile, "
+                     "entropy, mse"),
+      llvm::cl::init("minmax")};
+  Option<double> percentile{*this, "percentile",
+                            llvm::cl::desc("Percentile method's kept mass (%)"),
+                            llvm::cl::init(99.99)};
+  Option<std::string> config{*this, "config",
+                             llvm::cl::desc("Per-layer config JSON")};
+  Option<std::string> precision{
+      *this, "precision", llvm::cl::desc("int8 or w4a8"),
+      llvm::cl::init("int8")};
+  Option<bool> activationSigned{*this, "activation-signed",
+                                llvm::cl::desc("i8 instead of u8 activations"),
+                                llvm::cl::init(false)};
+  Option<bool> perChannel{*this, "per-channel",
+                          llvm::cl::desc("Per-output-channel weight scales"),
+                          llvm::cl::init(true)};
+  Option<bool> lower{*this, "lower",
+                     llvm::cl::desc("Lower integer ops to linalg"),
+                     llvm::cl::init(true)};
+};
+
+/// Registers `qc-quantize` with the global pass-pipeline registry.
+void registerQuantizePipeline();
+
+} // namespace qc
+
+#endif // QC_DRIVER_QUANTIZEPIPELINE_H
