@@ -304,6 +304,43 @@ llvm::Expected<npy::Array> copyOut(const DescriptorView &d,
   return out;
 }
 
+/// The runtime function finalize-memref-to-llvm calls for copies it cannot
+/// turn into memcpy (unranked or strided memrefs that escaped
+/// qc-lower-strided-copies): copies `elemSize`-byte elements between two
+/// ranked descriptors of equal shape, honoring offsets and strides.
+struct UnrankedDescriptor {
+  int64_t rank;
+  int64_t *ranked; // {allocated, aligned, offset, sizes[rank], strides[rank]}
+};
+
+void qcRunnerMemrefCopy(int64_t elemSize, UnrankedDescriptor *src,
+                        UnrankedDescriptor *dst) {
+  int64_t rank = src->rank;
+  const int64_t *s = src->ranked, *d = dst->ranked;
+  auto *srcBase = reinterpret_cast<const uint8_t *>(s[1]) + s[2] * elemSize;
+  auto *dstBase = reinterpret_cast<uint8_t *>(d[1]) + d[2] * elemSize;
+  int64_t count = 1;
+  for (int64_t i = 0; i < rank; ++i)
+    count *= s[3 + i];
+  if (count <= 0)
+    return;
+  std::vector<int64_t> idx(size_t(rank), 0);
+  for (int64_t n = 0; n < count; ++n) {
+    int64_t so = 0, dO = 0;
+    for (int64_t i = 0; i < rank; ++i) {
+      so += idx[i] * s[3 + rank + i];
+      dO += idx[i] * d[3 + rank + i];
+    }
+    std::memcpy(dstBase + dO * elemSize, srcBase + so * elemSize,
+                size_t(elemSize));
+    for (int64_t i = rank - 1; i >= 0; --i) {
+      if (++idx[i] < s[3 + i])
+        break;
+      idx[i] = 0;
+    }
+  }
+}
+
 void initializeNativeTarget() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -387,7 +424,10 @@ std::string ElementType::str() const {
 // JitModule
 //===----------------------------------------------------------------------===//
 
-JitModule::JitModule(CompileOptions options) : options(std::move(options)) {}
+JitModule::JitModule(CompileOptions options) : options(std::move(options)) {
+  // Runtime functions the lowering may call; callers can override them.
+  extraSymbols["memrefCopy"] = reinterpret_cast<void *>(&qcRunnerMemrefCopy);
+}
 JitModule::~JitModule() = default;
 
 void JitModule::addSymbol(StringRef name, void *address) {
@@ -510,6 +550,7 @@ llvm::Error JitModule::compile(mlir::ModuleOp module) {
   engineOptions.transformer = transformer;
   engineOptions.jitCodeGenOptLevel = codeGenLevel(options.optLevel);
   engineOptions.sharedLibPaths = libs;
+  engineOptions.enableObjectDump = options.keepObject;
   engineOptions.enableGDBNotificationListener = false;
   engineOptions.enablePerfNotificationListener = false;
   auto created =
@@ -536,6 +577,19 @@ llvm::Error JitModule::compile(mlir::ModuleOp module) {
   }
   engine->initialize();
   timings.jitSeconds = now() - t1;
+  return llvm::Error::success();
+}
+
+llvm::Error JitModule::dumpObject(StringRef path) {
+  if (!engine || !options.keepObject)
+    return makeError("dumpObject needs a module compiled with keepObject");
+  std::error_code ec;
+  { // dumpToObjectFile reports failures on stderr only: check writability.
+    llvm::raw_fd_ostream probe(path, ec);
+  }
+  if (ec)
+    return makeError("cannot write '" + path + "': " + ec.message());
+  engine->dumpToObjectFile(path);
   return llvm::Error::success();
 }
 
@@ -858,9 +912,10 @@ qc::runner::splitBatches(const FunctionSignature &fn,
     return makeError("@" + fn.name + " takes " + llvm::Twine(fn.args.size()) +
                      " argument(s), " + llvm::Twine(inputs.size()) +
                      " input(s) given");
-  // An input is split if its argument has a dynamic first dimension, or a
-  // static one equal to the batch size that the input exceeds; any other
-  // input (weights, ...) goes whole to every batch.
+  // An input is split if its argument has a dynamic first dimension or a
+  // static one equal to the batch size; an input whose static first
+  // dimension differs from the batch size but matches the input (weights,
+  // ...) goes whole to every batch.
   int64_t rows = -1;
   size_t firstSplit = 0;
   std::vector<bool> split(inputs.size(), false);
@@ -868,22 +923,21 @@ qc::runner::splitBatches(const FunctionSignature &fn,
     const TensorSpec &spec = fn.args[i];
     if (a.shape.empty() || spec.rank() == 0)
       continue;
-    if (spec.shape[0] >= 0) {
+    if (spec.shape[0] >= 0 && spec.shape[0] != batchSize) {
       if (a.shape[0] == spec.shape[0])
         continue;
-      if (spec.shape[0] != batchSize)
-        return makeError("--batch-size " + llvm::Twine(batchSize) + ": " +
-                         describe("argument", i, spec) +
-                         " has a static first dimension of " +
-                         llvm::Twine(spec.shape[0]) + " and the input has " +
-                         llvm::Twine(a.shape[0]) + " rows");
-      if (a.shape[0] % batchSize != 0)
-        return makeError("--batch-size " + llvm::Twine(batchSize) + ": " +
-                         llvm::Twine(a.shape[0]) +
-                         " rows do not split into batches of the static "
-                         "size of " +
-                         describe("argument", i, spec));
+      return makeError("--batch-size " + llvm::Twine(batchSize) + ": " +
+                       describe("argument", i, spec) +
+                       " has a static first dimension of " +
+                       llvm::Twine(spec.shape[0]) + " and the input has " +
+                       llvm::Twine(a.shape[0]) + " rows");
     }
+    if (spec.shape[0] >= 0 && a.shape[0] % batchSize != 0)
+      return makeError("--batch-size " + llvm::Twine(batchSize) + ": " +
+                       llvm::Twine(a.shape[0]) +
+                       " rows do not split into batches of the static size "
+                       "of " +
+                       describe("argument", i, spec));
     split[i] = true;
     if (rows < 0) {
       rows = a.shape[0];

@@ -8,6 +8,10 @@
 // RUN: %python -c "import numpy as np; x, w = np.load('%t/x.npy'), np.load('%t/w.npy'); ref = np.maximum(x @ w, 0); a, b = np.load('%t/all/result0.npy'), np.load('%t/batched/result0.npy'); assert a.shape == (10, 4) and b.shape == (10, 4); assert np.allclose(a, ref, atol=1e-5) and np.allclose(b, ref, atol=1e-5)"
 // RUN: quant-runner %s --function scale2d --input %t/y.npy --output-dir %t/s | FileCheck %s --check-prefix=DYN
 // RUN: %python -c "import numpy as np; y = np.load('%t/y.npy'); r = np.load('%t/s/result0.npy'); assert r.shape == (3, 5) and np.array_equal(r, y * 3)"
+// A static first dimension equal to the batch size is split too (models
+// exported with batch 1); the weight input goes whole to every call.
+// RUN: quant-runner %s --function static_batch --input %t/x.npy --input %t/w.npy --batch-size 1 --output-dir %t/sb | FileCheck %s --check-prefix=STATIC
+// RUN: %python -c "import numpy as np; x, w = np.load('%t/x.npy'), np.load('%t/w.npy'); r = np.load('%t/sb/result0.npy'); assert r.shape == (10, 4) and np.allclose(r, x @ w, atol=1e-5)"
 // RUN: not quant-runner %s --function scale2d --input %t/y.npy --batch-size 2 --labels %t/x.npy 2>&1 | FileCheck %s --check-prefix=LABELS
 
 // 10 rows in batches of 4: 3 calls, results concatenated back to 10 rows.
@@ -19,6 +23,9 @@
 // BATCH-NEXT: 4
 // BATCH-NEXT: ],
 // BATCH-NEXT: "type": "tensor<?x4xf32>"
+
+// STATIC: @static_batch: 2 input(s), 1 result(s), 10 batch(es) of 1
+// STATIC-NEXT: result0: float32[10,4]
 
 // DYN: result0: float32[3,5]
 // LABELS: error: labels must be integers (int64), got float32[10,6]
@@ -51,4 +58,13 @@ func.func @scale2d(%y: tensor<?x?xf32>) -> tensor<?x?xf32> {
     linalg.yield %m : f32
   } -> tensor<?x?xf32>
   return %r : tensor<?x?xf32>
+}
+
+func.func @static_batch(%x: tensor<1x6xf32>, %w: tensor<6x4xf32>) -> tensor<1x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4xf32>) -> tensor<1x4xf32>
+  %mm = linalg.matmul ins(%x, %w : tensor<1x6xf32>, tensor<6x4xf32>)
+                      outs(%acc : tensor<1x4xf32>) -> tensor<1x4xf32>
+  return %mm : tensor<1x4xf32>
 }

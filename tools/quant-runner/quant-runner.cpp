@@ -83,6 +83,9 @@ cl::list<std::string>
     sharedLibs("shared-lib",
                cl::desc("A shared library the module may call into"),
                cl::value_desc("lib.so"), cl::cat(category));
+cl::opt<std::string> dumpObject(
+    "dump-object", cl::desc("Write the machine code as an object file"),
+    cl::value_desc("file.o"), cl::cat(category));
 cl::opt<std::string> dumpLowered(
     "dump-lowered", cl::desc("Write the module in the LLVM dialect, as run"),
     cl::value_desc("file.mlir"), cl::cat(category));
@@ -163,6 +166,8 @@ int main(int argc, char **argv) {
   qc::registerAllDialects(registry);
   mlir::MLIRContext context(registry);
   context.loadAllAvailableDialects();
+  // Diagnostics point at the source; the generic form of the op adds noise.
+  context.printOpOnDiagnostic(false);
   std::string errorMessage;
   auto file = mlir::openInputFile(modulePath, &errorMessage);
   if (!file)
@@ -181,6 +186,7 @@ int main(int argc, char **argv) {
   options.optLevel = optLevel;
   options.hostCPU = hostCPU;
   options.sharedLibs.assign(sharedLibs.begin(), sharedLibs.end());
+  options.keepObject = !dumpObject.empty();
   runner::JitModule jit(std::move(options));
   if (Error err = jit.compile(*module))
     return fail(std::move(err));
@@ -192,6 +198,9 @@ int main(int argc, char **argv) {
     module->print(out->os());
     out->keep();
   }
+  if (!dumpObject.empty())
+    if (Error err = jit.dumpObject(dumpObject))
+      return fail(std::move(err));
   auto fnOr = jit.lookupFunction(functionName);
   if (!fnOr)
     return fail(fnOr.takeError());

@@ -83,6 +83,8 @@ struct CompileOptions {
   LowerToLLVMOptions pipeline;
   /// Shared libraries whose symbols the JIT'd code may call.
   std::vector<std::string> sharedLibs;
+  /// Keep the compiled object so that dumpObject() can write it.
+  bool keepObject = false;
 };
 
 struct CompileTimings {
@@ -132,6 +134,9 @@ public:
 
   const CompileTimings &compileTimings() const { return timings; }
 
+  /// Writes the compiled object file (needs CompileOptions::keepObject).
+  llvm::Error dumpObject(llvm::StringRef path);
+
 private:
   CompileOptions options;
   llvm::StringMap<void *> extraSymbols;
@@ -154,8 +159,9 @@ llvm::Expected<Accuracy> top1Accuracy(const npy::Array &logits,
 /// Runs `fn` over the inputs in batches of `batchSize` rows (0: all at once)
 /// and concatenates the results along their first dimension. An input is
 /// split along its first dimension if its argument has a dynamic first
-/// dimension, or a static one equal to `batchSize` that the input exceeds;
-/// other inputs (weights, ...) are passed whole to every call.
+/// dimension or a static one equal to `batchSize`; an input whose static
+/// first dimension differs from `batchSize` but matches the input (weights,
+/// ...) is passed whole to every call.
 /// `calls` (optional) receives the number of calls, `timings` the sum.
 llvm::Expected<std::vector<npy::Array>>
 runBatched(JitModule &jit, const FunctionSignature &fn,
