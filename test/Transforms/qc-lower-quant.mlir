@@ -141,13 +141,19 @@ func.func @quantize_f64_i32(%x: tensor<4xf64>) -> tensor<4x!quant.uniform<i32:f6
 
 // -----
 
-// f16 and bf16 are extended to f32 and divided by the f32 scale.
+// f16 and bf16 are extended to f32 and divided by the f32 scale; bf16 by
+// moving its bits to the high half (exact, whatever the host's bf16
+// instructions do with subnormals).
 // CHECK-LABEL: func.func @quantize_half
 // CHECK:         ^bb0(%[[IN:.*]]: f16,
 // CHECK:           %[[W:.*]] = arith.extf %[[IN]] : f16 to f32
 // CHECK-NEXT:      arith.divf %[[W]], %{{.*}} : f32
 // CHECK:         ^bb0(%[[IN2:.*]]: bf16,
-// CHECK:           %[[W2:.*]] = arith.extf %[[IN2]] : bf16 to f32
+// CHECK:           %[[B:.*]] = arith.bitcast %[[IN2]] : bf16 to i16
+// CHECK-NEXT:      %[[E:.*]] = arith.extui %[[B]] : i16 to i32
+// CHECK-NEXT:      %[[C16:.*]] = arith.constant 16 : i32
+// CHECK-NEXT:      %[[S:.*]] = arith.shli %[[E]], %[[C16]] : i32
+// CHECK-NEXT:      %[[W2:.*]] = arith.bitcast %[[S]] : i32 to f32
 // CHECK-NEXT:      arith.divf %[[W2]], %{{.*}} : f32
 func.func @quantize_half(%x: tensor<4xf16>, %y: tensor<4xbf16>) -> (tensor<4x!quant.uniform<i8:f16, 0.1>>, tensor<4x!quant.uniform<i8:bf16, 0.1>>) {
   %a = qc.quantize %x : tensor<4xf16> -> tensor<4x!quant.uniform<i8:f16, 0.1>>
@@ -241,10 +247,24 @@ func.func @quantize_dynamic(%x: tensor<?x?xf32>) -> tensor<?x?x!quant.uniform<i8
 // CHECK:           arith.extsi %{{.*}} : i32 to i64
 // CHECK-NEXT:      arith.subi
 // CHECK-NEXT:      arith.sitofp %{{.*}} : i64 to f32
+// bf16 is rounded to nearest even with integer ops (keeps subnormals, which
+// the x86 vcvtneps2bf16 that arith.truncf may become would flush).
 // CHECK:         ins(%[[D]] : tensor<4xi4>)
 // CHECK:           arith.extsi %{{.*}} : i4 to i32
 // CHECK-NOT:       arith.subi
-// CHECK:           arith.truncf %{{.*}} : f32 to bf16
+// CHECK:           %[[Y:.*]] = arith.mulf
+// CHECK-NEXT:      %[[BITS:.*]] = arith.bitcast %[[Y]] : f32 to i32
+// CHECK-NEXT:      %[[C16:.*]] = arith.constant 16 : i32
+// CHECK-NEXT:      %[[SH:.*]] = arith.shrui %[[BITS]], %[[C16]] : i32
+// CHECK-NEXT:      %[[C1:.*]] = arith.constant 1 : i32
+// CHECK-NEXT:      %[[LSB:.*]] = arith.andi %[[SH]], %[[C1]] : i32
+// CHECK-NEXT:      %[[C7F:.*]] = arith.constant 32767 : i32
+// CHECK-NEXT:      %[[BIAS:.*]] = arith.addi %[[LSB]], %[[C7F]] : i32
+// CHECK-NEXT:      %[[SUM:.*]] = arith.addi %[[BITS]], %[[BIAS]] : i32
+// CHECK-NEXT:      %[[HI:.*]] = arith.shrui %[[SUM]], %[[C16]] : i32
+// CHECK-NEXT:      %[[H16:.*]] = arith.trunci %[[HI]] : i32 to i16
+// CHECK-NEXT:      %[[BF:.*]] = arith.bitcast %[[H16]] : i16 to bf16
+// CHECK-NEXT:      linalg.yield %[[BF]] : bf16
 func.func @dequantize(%a: tensor<4x!quant.uniform<i8:f32, 0.5:-3>>,
                       %b: tensor<4x!quant.uniform<u8:f16, 0.5:128>>,
                       %c: tensor<?x!quant.uniform<i32:f32, 0.001:-1000>>,

@@ -470,6 +470,41 @@ Value truncToStorage(OpBuilder &b, Location loc, Value q, IntegerType storage) {
   return arith::TruncIOp::create(b, loc, storage, q);
 }
 
+/// Rounds a non-NaN f32 to the nearest bf16, ties to even, subnormals kept,
+/// with integer operations. `arith.truncf` is not used: on x86 with
+/// AVX512-BF16 LLVM selects vcvtneps2bf16, which flushes subnormals, so the
+/// result would depend on the host CPU.
+Value truncToBF16(OpBuilder &b, Location loc, Value f) {
+  IntegerType i32 = b.getI32Type(), i16 = b.getI16Type();
+  auto cst = [&](int64_t v) {
+    return arith::ConstantOp::create(b, loc, IntegerAttr::get(i32, v));
+  };
+  Value bits = arith::BitcastOp::create(b, loc, i32, f);
+  Value sixteen = cst(16);
+  Value high = arith::ShRUIOp::create(b, loc, bits, sixteen);
+  Value one = cst(1);
+  Value lsb = arith::AndIOp::create(b, loc, high, one);
+  Value halfMinusOne = cst(0x7FFF);
+  Value bias = arith::AddIOp::create(b, loc, lsb, halfMinusOne);
+  Value sum = arith::AddIOp::create(b, loc, bits, bias);
+  Value rounded = arith::ShRUIOp::create(b, loc, sum, sixteen);
+  Value half = arith::TruncIOp::create(b, loc, i16, rounded);
+  return arith::BitcastOp::create(b, loc, b.getBF16Type(), half);
+}
+
+/// Extends a bf16 to f32 exactly by placing its bits in the high half; like
+/// truncToBF16, this keeps the result independent of the host's bf16
+/// conversion instructions.
+Value extendFromBF16(OpBuilder &b, Location loc, Value h) {
+  IntegerType i32 = b.getI32Type();
+  Value bits = arith::BitcastOp::create(b, loc, b.getI16Type(), h);
+  Value wide = arith::ExtUIOp::create(b, loc, i32, bits);
+  Value sixteen =
+      arith::ConstantOp::create(b, loc, IntegerAttr::get(i32, 16));
+  Value shifted = arith::ShLIOp::create(b, loc, wide, sixteen);
+  return arith::BitcastOp::create(b, loc, b.getF32Type(), shifted);
+}
+
 /// The quantize half shared by qc.quantize and qc.fake_quant.
 struct QuantizeStep {
   QuantInfo info;
@@ -494,7 +529,9 @@ struct QuantizeStep {
   /// Returns clamp(round(x / scale) + zp, qmin, qmax) in the wide type.
   Value emit(OpBuilder &b, Location loc, Value x, ArrayRef<Value> params,
              bool zeroPointIsZero) const {
-    if (x.getType() != compute)
+    if (x.getType().isBF16())
+      x = extendFromBF16(b, loc, x);
+    else if (x.getType() != compute)
       x = arith::ExtFOp::create(b, loc, compute, x);
     Value t = arith::DivFOp::create(b, loc, x, params[scale]);
     Value r = rounding == RoundingMode::half_even
@@ -508,13 +545,15 @@ struct QuantizeStep {
 };
 
 /// (q - zp) * scale in the compute type, rounded to `floatElt`; `q` is
-/// already in the wide type.
+/// already in the wide type. The product is never NaN (finite operands).
 Value emitDequantize(OpBuilder &b, Location loc, Value q, Value zeroPoint,
                      Value scale, FloatType compute, Type floatElt) {
   if (zeroPoint)
     q = arith::SubIOp::create(b, loc, q, zeroPoint);
   Value f = arith::SIToFPOp::create(b, loc, compute, q);
   Value y = arith::MulFOp::create(b, loc, f, scale);
+  if (floatElt.isBF16())
+    return truncToBF16(b, loc, y);
   if (floatElt != compute)
     y = arith::TruncFOp::create(b, loc, floatElt, y);
   return y;
