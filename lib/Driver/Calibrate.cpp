@@ -131,7 +131,13 @@ qc::calibrate(ModuleOp observed, ArrayRef<npy::Array> inputs,
   auto fn = jit.lookupFunction(options.function);
   if (!fn)
     return fn.takeError();
-  auto batches = runner::splitBatches(**fn, inputs, options.batchSize);
+  // A function with a static batch dimension (e.g. 1) is run that many
+  // samples at a time.
+  int64_t batchSize = options.batchSize;
+  if (!(*fn)->args.empty() && !(*fn)->args[0].shape.empty() &&
+      (*fn)->args[0].shape[0] != runner::TensorSpec::kDynamic)
+    batchSize = (*fn)->args[0].shape[0];
+  auto batches = runner::splitBatches(**fn, inputs, batchSize);
   if (!batches)
     return batches.takeError();
 

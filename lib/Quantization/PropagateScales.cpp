@@ -102,6 +102,11 @@ struct QCPropagateScalesPass
                          << static_cast<unsigned>(activationBits);
       return signalPassFailure();
     }
+    if (outputBits != 8 && outputBits != 16) {
+      module.emitError() << "output-bits must be 8 or 16, got "
+                         << static_cast<unsigned>(outputBits);
+      return signalPassFailure();
+    }
     if (!calib::parseMethod(method)) {
       module.emitError() << "unknown range method '" << method.getValue()
                          << "' (expected minmax, moving_average, percentile, "
@@ -251,6 +256,15 @@ struct QCPropagateScalesPass
     LayerSettings s =
         settingsFor(layer, def ? ArrayRef<StringRef>{def->getName().getStringRef()}
                                : ArrayRef<StringRef>{});
+    // Model outputs (values only returned) keep 16 bits unless configured:
+    // the int32 accumulator of the last layer is requantized to i16, so
+    // near-ties between logits survive.
+    bool onlyReturned = !obs.getResult().use_empty() &&
+                        llvm::all_of(obs.getResult().getUsers(), [](Operation *u) {
+                          return isa<func::ReturnOp>(u);
+                        });
+    if (onlyReturned && outputBits > *s.activationBits)
+      s.activationBits = outputBits;
     if (def) {
       if (OpOperand *in = sameScaleInput(def))
         if (auto t = knownType(in->get()))

@@ -1,4 +1,5 @@
-// RUN: quant-opt %S/Inputs/residual.mlir -qc-propagate-scales | FileCheck %s
+// RUN: quant-opt %S/Inputs/residual.mlir -qc-propagate-scales=output-bits=8 | FileCheck %s
+// RUN: quant-opt %S/Inputs/residual.mlir -qc-propagate-scales | FileCheck %s --check-prefix=OUT16
 // RUN: quant-opt %S/Inputs/residual.mlir -qc-propagate-scales=per-channel=false | FileCheck %s --check-prefix=TENSOR
 // RUN: quant-opt %S/Inputs/residual.mlir -qc-propagate-scales="activation-signed=true weight-bits=4" | FileCheck %s --check-prefix=I8
 // RUN: quant-opt %S/Inputs/residual.mlir -qc-propagate-scales="config=%S/Inputs/skip-conv1.json" | FileCheck %s --check-prefix=SKIP
@@ -53,3 +54,8 @@
 // SKIP-NOT: tensor<2x2x1x1x!quant
 // SKIP: linalg.conv_2d_nchw_fchw {{.*}} ins(%{{.*}}, %[[W]] :
 // SKIP: qc.quantize %{{.*}} -> tensor<1x2x4x4x!quant.uniform<u8:f32, 0.0078431372549019607>>
+
+// Values that are only returned keep 16 bits by default: the sigmoid's
+// fixed [0, 1] range on the i16 grid.
+// OUT16: math.exp
+// OUT16: qc.quantize %{{.*}} -> tensor<1x3x!quant.uniform<i16:f32, 1.5259021896696422E-5:-32768>>

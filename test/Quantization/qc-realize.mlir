@@ -1,6 +1,6 @@
-// RUN: quant-opt %S/Inputs/residual.mlir -qc-propagate-scales -qc-realize | FileCheck %s
-// RUN: quant-opt %S/Inputs/dw-pool.mlir -qc-propagate-scales -qc-realize | FileCheck %s --check-prefix=DW
-// RUN: quant-opt %S/Inputs/residual.mlir -qc-propagate-scales="config=%S/Inputs/skip-conv1.json" -qc-realize | FileCheck %s --check-prefix=SKIP
+// RUN: quant-opt %S/Inputs/residual.mlir -qc-propagate-scales=output-bits=8 -qc-realize | FileCheck %s
+// RUN: quant-opt %S/Inputs/dw-pool.mlir -qc-propagate-scales=output-bits=8 -qc-realize | FileCheck %s --check-prefix=DW
+// RUN: quant-opt %S/Inputs/residual.mlir -qc-propagate-scales="config=%S/Inputs/skip-conv1.json output-bits=8" -qc-realize | FileCheck %s --check-prefix=SKIP
 // RUN: quant-opt %s -qc-realize | FileCheck %s --check-prefix=REQ
 
 !in = !quant.uniform<u8:f32, 0.015686274509803921:64>

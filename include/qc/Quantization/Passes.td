@@ -76,7 +76,10 @@ def QCPropagateScalesPass : Pass<"qc-propagate-scales", "::mlir::ModuleOp"> {
     Option<"activationBits", "activation-bits", "unsigned", "8",
            "Activation bit width (8 or 16)">,
     Option<"configFile", "config", "std::string", "\"\"",
-           "Per-layer quantization config JSON (docs/QuantConfig.md)">
+           "Per-layer quantization config JSON (docs/QuantConfig.md)">,
+    Option<"outputBits", "output-bits", "unsigned", "16",
+           "Bit width of values that are only returned (model outputs); "
+           "8 quantizes them like other activations">
   ];
   let dependentDialects = ["::qc::QCDialect", "::mlir::quant::QuantDialect"];
 }
