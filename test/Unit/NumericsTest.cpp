@@ -5,8 +5,8 @@
 // pass's rejection of scales the textual parser cannot produce.
 //
 //===----------------------------------------------------------------------===//
-#include "qc/Dialect/QC/IR/QCOps.h"
 #include "qc/Dialect/QC/Transforms/Numerics.h"
+#include "qc/Dialect/QC/IR/QCOps.h"
 #include "qc/Dialect/QC/Transforms/Passes.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -97,12 +97,14 @@ TEST(RequantMultiplier, RatioAtLeastOne) {
   auto big = qc::computeRequantMultiplier(std::ldexp(1.0, 28));
   ASSERT_TRUE(big);
   EXPECT_EQ(big->shift, 2);
-  auto almost = qc::computeRequantMultiplier(std::ldexp(1.0 - std::ldexp(1.0, -20), 29));
+  auto almost =
+      qc::computeRequantMultiplier(std::ldexp(1.0 - std::ldexp(1.0, -20), 29));
   ASSERT_TRUE(almost);
   EXPECT_EQ(almost->shift, 2);
   EXPECT_FALSE(qc::computeRequantMultiplier(std::ldexp(1.0, 29)));
   // Rounds up to 2^29, so it is rejected too.
-  EXPECT_FALSE(qc::computeRequantMultiplier(std::ldexp(1.0 - std::ldexp(1.0, -40), 29)));
+  EXPECT_FALSE(
+      qc::computeRequantMultiplier(std::ldexp(1.0 - std::ldexp(1.0, -40), 29)));
   EXPECT_FALSE(qc::computeRequantMultiplier(1e10));
 }
 
@@ -118,8 +120,8 @@ TEST(RequantMultiplier, TinyRatios) {
   ASSERT_TRUE(vanishing);
   EXPECT_EQ(vanishing->shift, 62);
   EXPECT_EQ(vanishing->multiplier, 0);
-  auto denormal = qc::computeRequantMultiplier(
-      std::numeric_limits<double>::denorm_min());
+  auto denormal =
+      qc::computeRequantMultiplier(std::numeric_limits<double>::denorm_min());
   ASSERT_TRUE(denormal);
   EXPECT_EQ(denormal->multiplier, 0);
   EXPECT_EQ(denormal->shift, 62);
@@ -148,16 +150,16 @@ TEST(RequantMultiplier, RelativeErrorBound) {
 }
 
 TEST(ApplyScale, Rounding) {
-  RequantMultiplier half{1 << 30, 31}; // 0.5
+  RequantMultiplier half{1 << 30, 31};            // 0.5
   EXPECT_EQ(qc::applyScale(3, half, false), 2);   // 1.5 -> 2
   EXPECT_EQ(qc::applyScale(-3, half, false), -1); // -1.5 -> -1 (ties up)
   EXPECT_EQ(qc::applyScale(5, half, false), 3);   // 2.5 -> 3
   // Shift <= 31: double rounding is single rounding.
   EXPECT_EQ(qc::applyScale(-3, half, true), -1);
-  RequantMultiplier eighth{1 << 30, 33}; // 0.125
-  EXPECT_EQ(qc::applyScale(4, eighth, false), 1);   // 0.5 -> 1
-  EXPECT_EQ(qc::applyScale(-4, eighth, false), 0);  // -0.5 -> 0
-  EXPECT_EQ(qc::applyScale(-4, eighth, true), -1);  // away from zero
+  RequantMultiplier eighth{1 << 30, 33};           // 0.125
+  EXPECT_EQ(qc::applyScale(4, eighth, false), 1);  // 0.5 -> 1
+  EXPECT_EQ(qc::applyScale(-4, eighth, false), 0); // -0.5 -> 0
+  EXPECT_EQ(qc::applyScale(-4, eighth, true), -1); // away from zero
   // The double-rounding artifact: 0.375 first becomes 0.5 at bit 31.
   EXPECT_EQ(qc::applyScale(3, eighth, false), 0);
   EXPECT_EQ(qc::applyScale(3, eighth, true), 1);
@@ -178,8 +180,8 @@ TEST(ApplyScale, MatchesWideReferenceEverywhere) {
           << v << " * " << m.multiplier << " >> " << m.shift;
   }
   // Extremes of 32-bit storage minus a zero point at the other extreme.
-  for (int64_t v : {(int64_t(1) << 32) - 1, -(int64_t(1) << 32) + 1,
-                    int64_t(0), int64_t(1), int64_t(-1)})
+  for (int64_t v : {(int64_t(1) << 32) - 1, -(int64_t(1) << 32) + 1, int64_t(0),
+                    int64_t(1), int64_t(-1)})
     for (int32_t s : {2, 31, 32, 61, 62})
       for (bool dbl : {false, true}) {
         RequantMultiplier m{INT32_MAX, s};
@@ -241,18 +243,18 @@ TEST(LowerQuant, RejectsScalesOutsideTheComputeType) {
   ctx.loadDialect<qc::QCDialect, func::FuncDialect>();
   auto i8 = IntegerType::get(&ctx, 8);
   // The parser refuses these scales; unchecked C++ construction does not.
-  auto tiny = quant::UniformQuantizedType::get(
-      quant::QuantizationFlags::Signed, i8, Float32Type::get(&ctx), 1e-50, 0,
-      -128, 127);
+  auto tiny = quant::UniformQuantizedType::get(quant::QuantizationFlags::Signed,
+                                               i8, Float32Type::get(&ctx),
+                                               1e-50, 0, -128, 127);
   std::string message = lowerWithType(ctx, tiny, /*dequantize=*/false);
   EXPECT_NE(message.find("'qc.quantize' op cannot be lowered: result type "
                          "scale 1.000000e-50 is not a finite non-zero f32 "
                          "value"),
             std::string::npos)
       << message;
-  auto huge = quant::UniformQuantizedType::get(
-      quant::QuantizationFlags::Signed, i8, Float16Type::get(&ctx), 1e39, 0,
-      -128, 127);
+  auto huge = quant::UniformQuantizedType::get(quant::QuantizationFlags::Signed,
+                                               i8, Float16Type::get(&ctx), 1e39,
+                                               0, -128, 127);
   message = lowerWithType(ctx, huge, /*dequantize=*/true);
   EXPECT_NE(message.find("input type scale 1.000000e+39 is not a finite "
                          "non-zero f32 value"),
@@ -264,9 +266,9 @@ TEST(LowerQuant, LowersValidType) {
   MLIRContext ctx;
   ctx.loadDialect<qc::QCDialect, func::FuncDialect>();
   auto i8 = IntegerType::get(&ctx, 8);
-  auto ok = quant::UniformQuantizedType::get(
-      quant::QuantizationFlags::Signed, i8, Float32Type::get(&ctx), 0.5, 3,
-      -128, 127);
+  auto ok = quant::UniformQuantizedType::get(quant::QuantizationFlags::Signed,
+                                             i8, Float32Type::get(&ctx), 0.5, 3,
+                                             -128, 127);
   EXPECT_EQ(lowerWithType(ctx, ok, false), "success");
   EXPECT_EQ(lowerWithType(ctx, ok, true), "success");
 }

@@ -52,8 +52,8 @@ struct QuantInfo {
 
 QuantInfo getQuantInfo(quant::QuantizedType qtype) {
   QuantInfo info;
-  info.storage = IntegerType::get(qtype.getContext(),
-                                  qtype.getStorageTypeIntegralWidth());
+  info.storage =
+      IntegerType::get(qtype.getContext(), qtype.getStorageTypeIntegralWidth());
   info.isSigned = qtype.isSigned();
   info.qmin = qtype.getStorageTypeMin();
   info.qmax = qtype.getStorageTypeMax();
@@ -95,8 +95,8 @@ IntegerType wideTypeFor(IntegerType storage) {
 APFloat roundTo(double value, FloatType type) {
   APFloat result(value);
   bool losesInfo = false;
-  (void)result.convert(type.getFloatSemantics(),
-                       APFloat::rmNearestTiesToEven, &losesInfo);
+  (void)result.convert(type.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                       &losesInfo);
   return result;
 }
 
@@ -104,8 +104,8 @@ APFloat roundTo(double value, FloatType type) {
 bool isExactIn(int64_t value, FloatType type) {
   APFloat f(type.getFloatSemantics());
   return f.convertFromAPInt(APInt(64, value, /*isSigned=*/true),
-                            /*IsSigned=*/true, APFloat::rmNearestTiesToEven) ==
-         APFloat::opOK;
+                            /*IsSigned=*/true,
+                            APFloat::rmNearestTiesToEven) == APFloat::opOK;
 }
 
 /// Checks that every scale of `info` rounds to a finite, non-zero value of the
@@ -196,8 +196,7 @@ FailureOr<RequantPlan> planRequant(RequantizeOp op, std::string &why) {
     return failure();
   }
   plan.axis = plan.in.axis ? plan.in.axis : plan.out.axis;
-  plan.numChannels =
-      std::max(plan.in.numChannels(), plan.out.numChannels());
+  plan.numChannels = std::max(plan.in.numChannels(), plan.out.numChannels());
   auto at = [&](const QuantInfo &info, auto &values, int64_t c) {
     return values[info.axis ? c : 0];
   };
@@ -233,8 +232,8 @@ FailureOr<RequantPlan> planRequant(RequantizeOp op, std::string &why) {
       return failure();
     }
     plan.multipliers.push_back(*m);
-    uint64_t maxAbs = std::max(std::abs(plan.in.qmin - zpIn),
-                               std::abs(plan.in.qmax - zpIn));
+    uint64_t maxAbs =
+        std::max(std::abs(plan.in.qmin - zpIn), std::abs(plan.in.qmax - zpIn));
     plan.fitsInt64 &= requantFitsInt64(maxAbs, *m, doubleRound);
     plan.signedRounding |= doubleRound && m->shift > 31;
   }
@@ -363,16 +362,15 @@ public:
         iterators, [&](OpBuilder &nb, Location nl, ValueRange args) {
           SmallVector<Value> values;
           for (auto [i, p] : llvm::enumerate(params))
-            values.push_back(p.uniform ? arith::ConstantOp::create(
-                                             nb, nl, p.values.front())
-                                             .getResult()
-                                       : args[argIndex[i]]);
+            values.push_back(
+                p.uniform ? arith::ConstantOp::create(nb, nl, p.values.front())
+                                .getResult()
+                          : args[argIndex[i]]);
           Value result = body(nb, nl, args[0], values);
           linalg::YieldOp::create(nb, nl, result);
         });
     // Scalar parameters some paths do not need (e.g. a zero point of 0).
-    for (Operation &op :
-         llvm::make_early_inc_range(*generic.getBody()))
+    for (Operation &op : llvm::make_early_inc_range(*generic.getBody()))
       if (isa<arith::ConstantOp>(op) && op.use_empty())
         op.erase();
     return generic.getResult(0);
@@ -402,14 +400,6 @@ private:
   int64_t numChannels;
   SmallVector<Param> params;
 };
-
-/// Broadcasts a per-tensor list to `n` channels.
-template <typename T>
-SmallVector<T> perChannel(ArrayRef<T> values, int64_t n) {
-  if (static_cast<int64_t>(values.size()) == n)
-    return SmallVector<T>(values);
-  return SmallVector<T>(n, values.front());
-}
 
 SmallVector<APFloat> roundAll(ArrayRef<double> values, FloatType type) {
   SmallVector<APFloat> out;
@@ -499,8 +489,7 @@ Value extendFromBF16(OpBuilder &b, Location loc, Value h) {
   IntegerType i32 = b.getI32Type();
   Value bits = arith::BitcastOp::create(b, loc, b.getI16Type(), h);
   Value wide = arith::ExtUIOp::create(b, loc, i32, bits);
-  Value sixteen =
-      arith::ConstantOp::create(b, loc, IntegerAttr::get(i32, 16));
+  Value sixteen = arith::ConstantOp::create(b, loc, IntegerAttr::get(i32, 16));
   Value shifted = arith::ShLIOp::create(b, loc, wide, sixteen);
   return arith::BitcastOp::create(b, loc, b.getF32Type(), shifted);
 }
@@ -515,15 +504,12 @@ struct QuantizeStep {
   SaturationParams sat;
 
   QuantizeStep(ElementwiseBuilder &gb, quant::QuantizedType qtype,
-               Type floatElt, RoundingMode rounding, int64_t numChannels)
+               Type floatElt, RoundingMode rounding)
       : info(getQuantInfo(qtype)), compute(computeTypeFor(floatElt)),
         plan(planSaturation(info, compute)), rounding(rounding) {
-    scale = gb.addFloat(compute,
-                        roundAll(perChannel<double>(info.scales, numChannels),
-                                 compute));
+    scale = gb.addFloat(compute, roundAll(info.scales, compute));
     zero = gb.addFloat(compute, APFloat::getZero(compute.getFloatSemantics()));
-    sat = addSaturationParams(
-        gb, plan, perChannel<int64_t>(info.zeroPoints, numChannels));
+    sat = addSaturationParams(gb, plan, info.zeroPoints);
   }
 
   /// Returns clamp(round(x / scale) + zp, qmin, qmax) in the wide type.
@@ -565,14 +551,11 @@ RankedTensorType storageTensorType(Type quantTensor) {
       getQuantInfo(cast<quant::QuantizedType>(type.getElementType())).storage);
 }
 
-int64_t channelsOf(const QuantInfo &info) { return info.numChannels(); }
-
 //===----------------------------------------------------------------------===//
 // Patterns
 //===----------------------------------------------------------------------===//
 
-template <typename OpTy>
-struct CheckedPattern : OpRewritePattern<OpTy> {
+template <typename OpTy> struct CheckedPattern : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
 
   LogicalResult matchAndRewrite(OpTy op,
@@ -593,13 +576,13 @@ struct LowerQuantize : CheckedPattern<QuantizeOp> {
     auto qtype = elementQType(op.getResult().getType());
     QuantInfo info = getQuantInfo(qtype);
     ElementwiseBuilder gb(rewriter, loc, op.getInput(), info.axis,
-                          channelsOf(info));
+                          info.numChannels());
     QuantizeStep step(gb, qtype, op.getInput().getType().getElementType(),
-                      op.getRounding(), channelsOf(info));
+                      op.getRounding());
     bool zpZero = gb.isZero(step.sat.zeroPoint);
-    Value storage = gb.build(
-        info.storage,
-        [&](OpBuilder &b, Location l, Value x, ArrayRef<Value> params) {
+    Value storage =
+        gb.build(info.storage, [&](OpBuilder &b, Location l, Value x,
+                                   ArrayRef<Value> params) {
           Value q = step.emit(b, l, x, params, zpZero);
           return truncToStorage(b, l, q, info.storage);
         });
@@ -620,7 +603,7 @@ struct LowerDequantize : CheckedPattern<DequantizeOp> {
         rewriter, loc, storageTensorType(op.getInput().getType()),
         op.getInput());
     ElementwiseBuilder gb(rewriter, loc, storage, info.axis,
-                          channelsOf(info));
+                          info.numChannels());
     unsigned zp = gb.addInt(wide, info.zeroPoints);
     unsigned scale = gb.addFloat(compute, roundAll(info.scales, compute));
     bool zpZero = gb.isZero(zp);
@@ -642,16 +625,15 @@ struct LowerFakeQuant : CheckedPattern<FakeQuantOp> {
     QuantInfo info = getQuantInfo(qtype);
     Type floatElt = op.getInput().getType().getElementType();
     ElementwiseBuilder gb(rewriter, loc, op.getInput(), info.axis,
-                          channelsOf(info));
-    QuantizeStep step(gb, qtype, floatElt, op.getRounding(),
-                      channelsOf(info));
+                          info.numChannels());
+    QuantizeStep step(gb, qtype, floatElt, op.getRounding());
     bool zpZero = gb.isZero(step.sat.zeroPoint);
-    Value result = gb.build(
-        floatElt, [&](OpBuilder &b, Location l, Value x, ArrayRef<Value> p) {
-          Value q = step.emit(b, l, x, p, zpZero);
-          return emitDequantize(b, l, q, zpZero ? Value() : p[step.sat.zeroPoint],
-                                p[step.scale], step.compute, floatElt);
-        });
+    Value result = gb.build(floatElt, [&](OpBuilder &b, Location l, Value x,
+                                          ArrayRef<Value> p) {
+      Value q = step.emit(b, l, x, p, zpZero);
+      return emitDequantize(b, l, q, zpZero ? Value() : p[step.sat.zeroPoint],
+                            p[step.scale], step.compute, floatElt);
+    });
     rewriter.replaceOp(op, result);
   }
 };
@@ -665,13 +647,11 @@ struct LowerRequantize : CheckedPattern<RequantizeOp> {
     Value storage = quant::StorageCastOp::create(
         rewriter, loc, storageTensorType(op.getInput().getType()),
         op.getInput());
-    ElementwiseBuilder gb(rewriter, loc, storage, plan.axis,
-                          plan.numChannels);
+    ElementwiseBuilder gb(rewriter, loc, storage, plan.axis, plan.numChannels);
     Value result = plan.mode == RequantMode::float_scale
                        ? buildFloat(gb, plan)
                        : buildInteger(gb, plan);
-    rewriter.replaceOpWithNewOp<quant::StorageCastOp>(op, op.getType(),
-                                                      result);
+    rewriter.replaceOpWithNewOp<quant::StorageCastOp>(op, op.getType(), result);
   }
 
   static Value buildFloat(ElementwiseBuilder &gb, const RequantPlan &plan) {
@@ -742,8 +722,8 @@ struct LowerRequantize : CheckedPattern<RequantizeOp> {
       // the sign of d for double rounding with a shift above 31.
       Value term = p[pos];
       if (plan.signedRounding) {
-        Value nonNeg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge,
-                                             d, p[zero]);
+        Value nonNeg =
+            arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, d, p[zero]);
         term = arith::SelectOp::create(b, l, nonNeg, p[pos], p[neg]);
       }
       Value t;
@@ -754,8 +734,8 @@ struct LowerRequantize : CheckedPattern<RequantizeOp> {
         // floor((prod + R) / 2^s) = (prod >> s) + (prod mod 2^s >= 2^s - R).
         Value high = arith::ShRSIOp::create(b, l, prod, p[s]);
         Value low = arith::AndIOp::create(b, l, prod, p[msk]);
-        Value carry = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge,
-                                            low, term);
+        Value carry =
+            arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, low, term);
         t = arith::AddIOp::create(b, l, high,
                                   arith::ExtUIOp::create(b, l, i64, carry));
       }
@@ -844,8 +824,7 @@ void foldStorageCastPairs(ModuleOp module) {
 }
 
 bool hasQuantizedType(Type type) {
-  return type
-      .walk([](quant::QuantizedType) { return WalkResult::interrupt(); })
+  return type.walk([](quant::QuantizedType) { return WalkResult::interrupt(); })
       .wasInterrupted();
 }
 
