@@ -263,8 +263,11 @@ struct QCPropagateScalesPass
                         llvm::all_of(obs.getResult().getUsers(), [](Operation *u) {
                           return isa<func::ReturnOp>(u);
                         });
-    if (onlyReturned && outputBits > *s.activationBits)
+    if (onlyReturned && outputBits > *s.activationBits) {
+      // 16 bits resolve the full range finely: no clipping method needed.
       s.activationBits = outputBits;
+      s.method = "minmax";
+    }
     if (def) {
       if (OpOperand *in = sameScaleInput(def))
         if (auto t = knownType(in->get()))
