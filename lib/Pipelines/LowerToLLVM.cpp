@@ -47,6 +47,12 @@ void qc::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   pm.addPass(createCanonicalizerPass());
 
+  // 4b. Run-time checks of what depends on input sizes: operands of a linalg
+  //     op whose dynamic sizes must agree, slices in bounds. Checks are per
+  //     op (before loops exist), so they cost little.
+  if (options.runtimeChecks)
+    pm.addPass(createGenerateRuntimeVerificationPass());
+
   // 5. Deallocation: temporaries are freed; every returned buffer is owned
   //    by the caller (clones are inserted for arguments and constants).
   bufferization::buildBufferDeallocationPipeline(pm);
@@ -91,6 +97,7 @@ void qc::registerLowerToLLVMPipeline() {
         options.emitCInterface = pipeline.emitCInterface;
         options.stripQuantTypes = pipeline.stripQuantTypes;
         options.verifyLowered = pipeline.verifyLowered;
+        options.runtimeChecks = pipeline.runtimeChecks;
         buildLowerToLLVMPipeline(pm, options);
       });
 }

@@ -36,8 +36,10 @@
 #include "llvm/TargetParser/Host.h"
 
 #include <algorithm>
+#include <csetjmp>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -341,6 +343,70 @@ void qcRunnerMemrefCopy(int64_t elemSize, UnrankedDescriptor *src,
   }
 }
 
+//===----------------------------------------------------------------------===//
+// Failed run-time checks
+//===----------------------------------------------------------------------===//
+// A failed check (cf.assert, from generate-runtime-verification) prints its
+// message with puts and calls abort. The runner resolves both symbols of the
+// JIT'd code to its own functions: puts remembers check messages instead of
+// printing them, abort jumps back to the guarded call, which then returns an
+// error carrying the message. Buffers the function allocated before the
+// failure are leaked.
+constexpr const char kCheckPrefix[] = "ERROR: Runtime op verification failed";
+thread_local jmp_buf *activeGuard = nullptr;
+thread_local std::string lastCheckMessage;
+
+int runnerPuts(const char *text) {
+  if (StringRef(text).starts_with(kCheckPrefix)) {
+    lastCheckMessage = text;
+    return 0;
+  }
+  return std::puts(text);
+}
+
+[[noreturn]] void runnerAbort() {
+  if (activeGuard)
+    longjmp(*activeGuard, 1);
+  std::abort();
+}
+
+/// Calls `fn`; false if it called abort. Nothing with a destructor lives in
+/// this frame, so jumping back into it is safe.
+bool guardedCall(void (*fn)(void **), void **args) {
+  jmp_buf buffer;
+  jmp_buf *outer = activeGuard;
+  activeGuard = &buffer;
+  if (setjmp(buffer)) {
+    activeGuard = outer;
+    return false;
+  }
+  fn(args);
+  activeGuard = outer;
+  return true;
+}
+
+/// "<what failed> (at <location>)" from a check message whose lines are the
+/// prefix, the op, "^ <what failed>" and "Location: loc(<location>)".
+std::string describeFailedCheck(StringRef message) {
+  std::string what, where;
+  llvm::SmallVector<StringRef> lines;
+  message.split(lines, '\n');
+  for (StringRef line : lines) {
+    if (line.starts_with("^ "))
+      what = line.drop_front(2).trim().str();
+    else if (line.starts_with("Location: loc(") && line.ends_with(")"))
+      for (char c : line.drop_front(strlen("Location: loc(")).drop_back())
+        if (c != '"')
+          where += c;
+  }
+  if (what.empty())
+    what = message.empty() ? "an assertion in the module failed"
+                           : message.trim().str();
+  if (!where.empty())
+    what += " (at " + where + ")";
+  return what;
+}
+
 void initializeNativeTarget() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -427,6 +493,8 @@ std::string ElementType::str() const {
 JitModule::JitModule(CompileOptions options) : options(std::move(options)) {
   // Runtime functions the lowering may call; callers can override them.
   extraSymbols["memrefCopy"] = reinterpret_cast<void *>(&qcRunnerMemrefCopy);
+  extraSymbols["puts"] = reinterpret_cast<void *>(&runnerPuts);
+  extraSymbols["abort"] = reinterpret_cast<void *>(&runnerAbort);
 }
 JitModule::~JitModule() = default;
 
@@ -629,6 +697,11 @@ llvm::Error JitModule::checkInputs(const FunctionSignature &fn,
   for (auto [i, spec] : llvm::enumerate(fn.args)) {
     const npy::Array &a = *inputs[i];
     std::string what = describe("argument", i, spec);
+    bool negative = llvm::any_of(a.shape, [](int64_t d) { return d < 0; });
+    if (negative || a.data.size() != size_t(a.numElements()) * a.elementSize())
+      return makeError(what + ": the array " + a.describe() + " holds " +
+                       llvm::Twine(a.data.size()) +
+                       " bytes, inconsistent with its shape");
     if (!spec.element.accepts(a.dtype)) {
       std::string expected = npy::dtypeName(spec.element.resultDType()).str();
       if (spec.element.kind == ElementType::Int) {
@@ -733,7 +806,10 @@ JitModule::run(const FunctionSignature &fn,
     packedArgs.push_back(&p);
 
   double callStart = now();
-  it->second(packedArgs.data());
+  lastCheckMessage.clear();
+  if (!guardedCall(it->second, packedArgs.data()))
+    return makeError("@" + fn.name + ": a run-time check failed: " +
+                     describeFailedCheck(lastCheckMessage));
   double callEnd = now();
 
   // Copy out, then free each returned buffer once; never free inputs.

@@ -1,6 +1,7 @@
 // RUN: quant-opt %s --qc-lower-to-llvm | FileCheck %s
 // RUN: quant-opt %s --qc-lower-to-llvm | quant-opt --qc-verify-llvm-lowered | FileCheck %s --check-prefix=ROUNDTRIP
 // RUN: quant-opt %s --pass-pipeline='builtin.module(qc-lower-to-llvm{emit-c-interface=false})' | FileCheck %s --check-prefix=NOCIFACE
+// RUN: quant-opt %s --pass-pipeline='builtin.module(qc-lower-to-llvm{runtime-checks=false})' | FileCheck %s --check-prefix=NOCHECKS
 
 // Everything ends in the LLVM dialect: no op of another dialect and no
 // unresolved cast is left.
@@ -12,6 +13,10 @@
 // CHECK-DAG: llvm.func @erff(f32) -> f32
 // CHECK-DAG: llvm.func @malloc(i64) -> !llvm.ptr
 // CHECK-DAG: llvm.func @free(!llvm.ptr)
+// Run-time checks of the dynamic sizes report through puts and abort.
+// CHECK-DAG: llvm.func @abort()
+// CHECK-DAG: llvm.func @puts(!llvm.ptr)
+// CHECK-DAG: llvm.mlir.global private constant @assert_msg
 
 // The signature as written, quantized types included, is recorded on the
 // function and on its C wrapper; quantized arguments are passed as i8.
@@ -37,6 +42,8 @@
 // CHECK-NOT: _mlir_ciface_helper
 
 // ROUNDTRIP: llvm.func @_mlir_ciface_lower
+// NOCHECKS-NOT: @abort
+// NOCHECKS-NOT: @assert_msg
 // NOCIFACE-NOT: _mlir_ciface_
 // NOCIFACE: llvm.func @lower(
 // NOCIFACE-SAME: qc_runner.signature

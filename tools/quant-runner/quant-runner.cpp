@@ -79,6 +79,11 @@ cl::opt<bool> hostCPU("host-cpu",
                       cl::desc("Compile for the host CPU and its features "
                                "(default); =false for a generic CPU"),
                       cl::init(true), cl::cat(category));
+cl::opt<bool> runtimeChecks(
+    "runtime-checks",
+    cl::desc("Check dynamic sizes and bounds at run time (default); a failed "
+             "check is an error naming the op and its location"),
+    cl::init(true), cl::cat(category));
 cl::list<std::string>
     sharedLibs("shared-lib",
                cl::desc("A shared library the module may call into"),
@@ -187,6 +192,7 @@ int main(int argc, char **argv) {
   options.hostCPU = hostCPU;
   options.sharedLibs.assign(sharedLibs.begin(), sharedLibs.end());
   options.keepObject = !dumpObject.empty();
+  options.pipeline.runtimeChecks = runtimeChecks;
   runner::JitModule jit(std::move(options));
   if (Error err = jit.compile(*module))
     return fail(std::move(err));

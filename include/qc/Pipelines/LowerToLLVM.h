@@ -22,6 +22,11 @@ struct LowerToLLVMOptions {
   bool stripQuantTypes = true;
   /// Fail if any op is left outside the LLVM dialect.
   bool verifyLowered = true;
+  /// Check at run time what static verification cannot (dynamic sizes of
+  /// operands that must agree, in-bounds slices): generate-runtime-
+  /// verification after bufferization. A failed check prints its message
+  /// with puts and calls abort (quant-runner turns that into an error).
+  bool runtimeChecks = true;
 };
 
 /// The same options as textual pass-pipeline options of qc-lower-to-llvm.
@@ -39,6 +44,11 @@ struct LowerToLLVMPipelineOptions
   Option<bool> verifyLowered{
       *this, "verify-lowered",
       llvm::cl::desc("Fail if any op is left outside the LLVM dialect"),
+      llvm::cl::init(true)};
+  Option<bool> runtimeChecks{
+      *this, "runtime-checks",
+      llvm::cl::desc("Insert run-time checks of dynamic sizes and bounds "
+                     "(generate-runtime-verification)"),
       llvm::cl::init(true)};
 };
 
