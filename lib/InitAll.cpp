@@ -7,6 +7,7 @@
 #include "qc/Driver/QuantizePipeline.h"
 #include "qc/Pipelines/LowerToLLVM.h"
 #include "qc/Pipelines/Passes.h"
+#include "qc/Conversion/Passes.h"
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -23,4 +24,5 @@ void qc::registerAllPasses() {
   qc::registerQuantizePipeline();
   qc::registerPipelinePasses();
   qc::registerLowerToLLVMPipeline();
+  qc::registerQCConversionPasses();
 }
