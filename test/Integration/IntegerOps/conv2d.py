@@ -1,0 +1,164 @@
+# qc.conv2d bit-exact against the numpy reference, over several seeds: u8 and
+# i8 activations, per-channel and per-tensor weights, i4 weights, bias,
+# symmetric and asymmetric padding, strides 2, dilation 2, grouped and
+# depthwise convolution, odd sizes, 1x1 kernels, fused ReLU / ReLU6 / clip,
+# dynamic batch and spatial sizes, u8 and i8 results, all three requantization
+# modes.
+# REQUIRES: numpy
+# RUN: rm -rf %t && %python %s %t | FileCheck %s
+# CHECK: conv2d: compared {{[0-9]+}} values in {{[0-9]+}} cases, 0 differences
+import os
+import sys
+
+import numpy as np
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from reference import (Case, QType, activation_type, conv2d_acc, dense,  # noqa: E402
+                       main_workdir, output_type, requantize_acc, run_cases,
+                       signless, storage_bounds, tensor_type)
+
+MODES = ("double_round", "single_round", "float_scale")
+
+# name, (N, C, H, W), (F, KH, KW), strides, padding, dilations, groups,
+# and options.
+CONFIGS = [
+    ("u8_perchannel_bias_pad1", (2, 3, 9, 7), (4, 3, 3), (1, 1), (1, 1, 1, 1),
+     (1, 1), 1, dict()),
+    ("i8_pertensor_stride2_asympad", (1, 4, 10, 9), (5, 3, 3), (2, 2),
+     (0, 1, 2, 1), (1, 1), 1, dict(signed=True, per_channel=False, bias=False)),
+    ("u8_dilation2_relu", (2, 2, 11, 10), (3, 3, 3), (1, 1), (2, 2, 2, 2),
+     (2, 2), 1, dict(clamp=(0.0, None))),
+    ("depthwise_relu6", (1, 6, 8, 8), (6, 3, 3), (1, 1), (1, 1, 1, 1),
+     (1, 1), 6, dict(clamp=(0.0, 6.0))),
+    ("depthwise_x2_stride2", (2, 4, 9, 9), (8, 3, 3), (2, 2), (1, 1, 1, 1),
+     (1, 1), 4, dict(signed=True)),
+    ("grouped3", (1, 6, 7, 6), (9, 3, 2), (1, 2), (1, 0, 1, 1), (1, 1), 3,
+     dict(clamp=(-1.5, 2.5))),
+    ("i4_weights", (1, 5, 8, 7), (4, 3, 3), (1, 1), (1, 1, 1, 1), (1, 1), 1,
+     dict(w_bits=4)),
+    ("i4_pertensor_i8_out", (2, 3, 6, 6), (3, 2, 2), (2, 1), (0, 0, 1, 1),
+     (1, 1), 1, dict(w_bits=4, per_channel=False, y_signed=True)),
+    ("dynamic_batch", (3, 3, 7, 7), (4, 3, 3), (2, 2), (1, 1, 1, 1), (1, 1), 1,
+     dict(dynamic=(0,))),
+    ("dynamic_spatial", (2, 2, 9, 8), (3, 3, 2), (2, 1), (1, 0, 1, 1),
+     (2, 1), 1, dict(dynamic=(0, 2, 3), clamp=(0.0, None))),
+    ("odd_sizes", (1, 5, 11, 13), (7, 5, 3), (2, 3), (2, 1, 2, 0), (1, 2), 1,
+     dict(signed=True, y_signed=True)),
+    ("pointwise", (2, 8, 5, 3), (6, 1, 1), (1, 1), (0, 0, 0, 0), (1, 1), 1,
+     dict()),
+    # Power-of-two scales: the ratios are exact powers of two, so many
+    # accumulators fall on rounding ties, where the three modes differ.
+    ("ties_perchannel", (2, 4, 6, 6), (6, 3, 3), (1, 1), (1, 1, 1, 1),
+     (1, 1), 1, dict(ties=True)),
+    ("ties_pertensor_i8", (1, 3, 7, 5), (4, 2, 2), (1, 1), (0, 0, 0, 0),
+     (1, 1), 1, dict(ties=True, signed=True, per_channel=False,
+                     y_signed=True)),
+]
+
+
+def make_case(rng, seed, index, config):
+    name, (n, c, h, w), (f, kh, kw), strides, padding, dilations, groups, opt \
+        = config
+    signed = opt.get("signed", False)
+    per_channel = opt.get("per_channel", True)
+    w_bits = opt.get("w_bits", 8)
+    use_bias = opt.get("bias", True)
+    clamp_min, clamp_max = opt.get("clamp", (None, None))
+    dynamic = opt.get("dynamic", ())
+    mode = MODES[(index + seed) % len(MODES)]
+
+    qx = activation_type(rng, signed, 1.0)
+    x = qx.random(rng, (n, c, h, w))
+    wmax = 7 if w_bits == 4 else 127
+    wt = rng.integers(-wmax, wmax + 1, size=(f, c // groups, kh, kw))
+    acc = conv2d_acc(x, qx.zp, wt, None, strides, padding, dilations, groups)
+    bias = None
+    if use_bias:
+        span = int(np.percentile(np.abs(acc), 50)) + 1
+        bias = rng.integers(-span, span + 1, size=f)
+        acc = acc + bias.reshape(1, f, 1, 1)
+
+    # Scales: weights around 1 per channel, the input scale chosen so that
+    # real outputs reach about +-target (ReLU6 then clips for real).
+    if opt.get("ties"):
+        sw = 2.0 ** -rng.integers(5, 8, size=f if per_channel else 1)
+    else:
+        sw = rng.uniform(0.5, 1.5, size=f if per_channel else 1) * 0.01
+    sw_c = sw if per_channel else np.repeat(sw, f)
+    target = rng.uniform(3.0, 12.0)
+    p = np.percentile(np.abs(acc * sw_c.reshape(1, f, 1, 1)), 97) + 1e-9
+    qx.scales = [float(target / p)]
+    if opt.get("ties"):
+        qx.scales = [2.0 ** -3]
+    acc_scales = [qx.scale * float(s) for s in sw]
+    reals = acc * (qx.scale * sw_c).reshape(1, f, 1, 1)
+    qy = output_type(rng, reals, opt.get("y_signed", False),
+                     power_of_two=opt.get("ties", False))
+
+    narrow = (-wmax, wmax)
+    if per_channel:
+        qw = QType(w_bits, True, [float(s) for s in sw], 0, axis=0,
+                   narrow=narrow)
+    else:
+        qw = QType(w_bits, True, [float(sw[0])], 0, narrow=narrow)
+    bounds = storage_bounds(qy, clamp_min, clamp_max)
+    expected = requantize_acc(acc, acc_scales, 1 if per_channel else None, qy,
+                              mode, bounds)
+
+    x_type = tensor_type(x.shape, qx.mlir(), dynamic)
+    y_type = tensor_type(expected.shape, qy.mlir(), dynamic)
+    w_shape = wt.shape
+
+    def lines(args, r, p):
+        out = [
+            "%%%sw = arith.constant %s : %s" % (
+                p, dense(wt), tensor_type(w_shape, signless(w_bits))),
+            "%%%sqw = quant.scast %%%sw : %s to %s" % (
+                p, p, tensor_type(w_shape, signless(w_bits)),
+                tensor_type(w_shape, qw.mlir())),
+        ]
+        operands = "%s, %%%sqw" % (args[0], p)
+        types = "%s, %s" % (x_type, tensor_type(w_shape, qw.mlir()))
+        if bias is not None:
+            if per_channel:
+                qb = QType(32, True, acc_scales, 0, axis=0)
+            else:
+                qb = QType(32, True, acc_scales, 0)
+            b_type = tensor_type((f,), qb.mlir())
+            out += [
+                "%%%sb = arith.constant %s : tensor<%dxi32>" % (p, dense(bias),
+                                                               f),
+                "%%%sqb = quant.scast %%%sb : tensor<%dxi32> to %s" % (
+                    p, p, f, b_type),
+            ]
+            operands += ", %%%sqb" % p
+            types += ", " + b_type
+        attrs = "strides = [%d, %d] padding = [%d, %d, %d, %d] " \
+                "dilations = [%d, %d] groups = %d" % (
+                    strides + padding + dilations + (groups,))
+        if clamp_min is not None:
+            attrs += " clamp_min = %r" % clamp_min
+        if clamp_max is not None:
+            attrs += " clamp_max = %r" % clamp_max
+        attrs += " mode = %s" % mode
+        out.append("%s = qc.conv2d %s %s : %s -> %s" % (
+            r, operands, attrs, types, y_type))
+        return out
+
+    return Case("%s_seed%d_%s" % (name, seed, mode), [(x_type, x, 8)], lines,
+                y_type, expected, 8)
+
+
+def main():
+    workdir = main_workdir()
+    cases = []
+    for seed in range(3):
+        rng = np.random.default_rng(1000 + seed)
+        for i, config in enumerate(CONFIGS):
+            cases.append(make_case(rng, seed, i, config))
+    run_cases(cases, workdir, "conv2d")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+# qc.fully_connected bit-exact against the numpy reference, over several
+# seeds: u8 and i8 activations, per-channel and per-tensor weights, i4
+# weights, with and without bias, fused ReLU / clip, dynamic batch, odd sizes,
+# u8 and i8 results, all three requantization modes.
+# REQUIRES: numpy
+# RUN: rm -rf %t && %python %s %t | FileCheck %s
+# CHECK: fully_connected: compared {{[0-9]+}} values in {{[0-9]+}} cases, 0 differences
+import os
+import sys
+
+import numpy as np
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from reference import (Case, QType, activation_type, dense,  # noqa: E402
+                       fully_connected_acc, main_workdir, output_type,
+                       requantize_acc, run_cases, signless, storage_bounds,
+                       tensor_type)
+
+MODES = ("double_round", "single_round", "float_scale")
+
+# name, M, K, N, options
+CONFIGS = [
+    ("u8_perchannel_bias", 4, 64, 10, dict()),
+    ("i8_pertensor", 3, 33, 7, dict(signed=True, per_channel=False)),
+    ("u8_relu_nobias", 5, 17, 9, dict(bias=False, clamp=(0.0, None))),
+    ("i4_weights_clip", 2, 48, 6, dict(w_bits=4, clamp=(-2.0, 3.0))),
+    ("dynamic_batch", 6, 40, 5, dict(dynamic=(0,), y_signed=True)),
+    ("m1_wide", 1, 257, 3, dict(signed=True, y_signed=True)),
+    ("k1", 7, 1, 4, dict()),
+    # Power-of-two scales: many accumulators fall on rounding ties.
+    ("ties", 64, 2, 8, dict(ties=True, w_bits=4)),
+    ("ties_i8", 32, 3, 8, dict(ties=True, signed=True, y_signed=True)),
+]
+
+
+def make_case(rng, seed, index, config):
+    name, m, k, n, opt = config
+    signed = opt.get("signed", False)
+    per_channel = opt.get("per_channel", True)
+    w_bits = opt.get("w_bits", 8)
+    clamp_min, clamp_max = opt.get("clamp", (None, None))
+    dynamic = opt.get("dynamic", ())
+    mode = MODES[(index + seed) % len(MODES)]
+
+    qx = activation_type(rng, signed, 1.0)
+    x = qx.random(rng, (m, k))
+    wmax = 7 if w_bits == 4 else 127
+    wt = rng.integers(-wmax, wmax + 1, size=(n, k))
+    acc = fully_connected_acc(x, qx.zp, wt, None)
+    bias = None
+    if opt.get("bias", True):
+        span = int(np.percentile(np.abs(acc), 50)) + 1
+        bias = rng.integers(-span, span + 1, size=n)
+        acc = fully_connected_acc(x, qx.zp, wt, bias)
+
+    ties = opt.get("ties", False)
+    if ties:
+        sw = 2.0 ** -rng.integers(5, 8, size=n if per_channel else 1)
+    else:
+        sw = rng.uniform(0.5, 1.5, size=n if per_channel else 1) * 0.01
+    sw_c = sw if per_channel else np.repeat(sw, n)
+    p = np.percentile(np.abs(acc * sw_c), 97) + 1e-9
+    qx.scales = [2.0 ** -3 if ties else float(rng.uniform(2.0, 10.0) / p)]
+    acc_scales = [qx.scale * float(s) for s in sw]
+    qy = output_type(rng, acc * (qx.scale * sw_c), opt.get("y_signed", False),
+                     power_of_two=ties)
+    narrow = (-wmax, wmax)
+    qw = QType(w_bits, True, [float(s) for s in sw], 0,
+               axis=0 if per_channel else None, narrow=narrow)
+    expected = requantize_acc(acc, acc_scales, 1 if per_channel else None, qy,
+                              mode, storage_bounds(qy, clamp_min, clamp_max))
+
+    x_type = tensor_type(x.shape, qx.mlir(), dynamic)
+    y_type = tensor_type(expected.shape, qy.mlir(), dynamic)
+    w_store = tensor_type(wt.shape, signless(w_bits))
+    w_type = tensor_type(wt.shape, qw.mlir())
+
+    def lines(args, r, p):
+        out = ["%%%sw = arith.constant %s : %s" % (p, dense(wt), w_store),
+               "%%%sqw = quant.scast %%%sw : %s to %s" % (p, p, w_store,
+                                                          w_type)]
+        operands, types = "%s, %%%sqw" % (args[0], p), "%s, %s" % (x_type,
+                                                                  w_type)
+        if bias is not None:
+            qb = QType(32, True, acc_scales, 0,
+                       axis=0 if per_channel else None)
+            b_type = tensor_type((n,), qb.mlir())
+            out += ["%%%sb = arith.constant %s : tensor<%dxi32>" % (
+                        p, dense(bias), n),
+                    "%%%sqb = quant.scast %%%sb : tensor<%dxi32> to %s" % (
+                        p, p, n, b_type)]
+            operands += ", %%%sqb" % p
+            types += ", " + b_type
+        attrs = ""
+        if clamp_min is not None:
+            attrs += " clamp_min = %r" % clamp_min
+        if clamp_max is not None:
+            attrs += " clamp_max = %r" % clamp_max
+        attrs += " mode = %s" % mode
+        out.append("%s = qc.fully_connected %s%s : %s -> %s" % (
+            r, operands, attrs, types, y_type))
+        return out
+
+    return Case("%s_seed%d_%s" % (name, seed, mode), [(x_type, x, 8)], lines,
+                y_type, expected, 8)
+
+
+def main():
+    workdir = main_workdir()
+    cases = []
+    for seed in range(3):
+        rng = np.random.default_rng(2000 + seed)
+        for i, config in enumerate(CONFIGS):
+            cases.append(make_case(rng, seed, i, config))
+    run_cases(cases, workdir, "fully_connected")
+
+
+if __name__ == "__main__":
+    main()
