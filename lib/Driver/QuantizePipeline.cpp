@@ -2,6 +2,7 @@
 #include "qc/Driver/QuantizePipeline.h"
 
 #include "qc/Calibration/RangeSelection.h"
+#include "qc/Conversion/Passes.h"
 #include "qc/Dialect/QC/Transforms/Passes.h"
 #include "qc/Quantization/Passes.h"
 
@@ -34,6 +35,14 @@ void qc::buildQuantizePipeline(OpPassManager &pm, const QuantizeOptions &o) {
   p.weightBits = o.precision == "w4a8" ? 4 : 8;
   pm.addPass(createQCPropagateScalesPass(p));
   pm.addPass(createQCRealizePass());
+  pm.addPass(createCanonicalizerPass());
+  if (o.lower)
+    buildLowerQuantizedPipeline(pm);
+}
+
+void qc::buildLowerQuantizedPipeline(OpPassManager &pm) {
+  pm.addPass(createQCLowerIntegerOpsPass());
+  pm.addPass(createQCLowerQuantPass());
   pm.addPass(createCanonicalizerPass());
 }
 

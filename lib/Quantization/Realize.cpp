@@ -445,7 +445,7 @@ struct QCRealizePass : qc::impl::QCRealizePassBase<QCRealizePass> {
           !linalgOp.hasPureTensorSemantics())
         return;
       if (auto mm = dyn_cast<linalg::MatmulOp>(unit.anchor))
-        if (!mm.hasUserDefinedMaps() == false)
+        if (mm.hasUserDefinedMaps())
           return;
       result = qc::MatmulOp::create(b, loc, resultType, a, c,
                                     modeAttr(b, qc::RequantMode::double_round));

@@ -27,6 +27,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
@@ -86,12 +87,30 @@ static cl::opt<int64_t> batchSize("batch-size",
 static cl::opt<std::string> function("function",
                                      cl::desc("Function to quantize (default: "
                                               "the only public one)"));
+static cl::opt<std::string>
+    reportFile("report",
+               cl::desc("Write a JSON report: stage times, weight bytes, "
+                        "realized integer ops"),
+               cl::value_desc("report.json"));
 static cl::opt<bool> verbose("v", cl::desc("Print stage timings to stderr"),
                              cl::init(false));
 
 static int fail(const llvm::Twine &msg) {
   llvm::errs() << "quant-compile: error: " << msg << "\n";
   return 1;
+}
+
+/// Bytes of the constant tensors of `module` (weights, biases, tables).
+static int64_t constantBytes(ModuleOp module) {
+  int64_t bytes = 0;
+  module.walk([&](arith::ConstantOp c) {
+    auto t = dyn_cast<RankedTensorType>(c.getType());
+    if (!t || !t.hasStaticShape())
+      return;
+    unsigned bits = t.getElementType().getIntOrFloatBitWidth();
+    bytes += (t.getNumElements() * bits + 7) / 8;
+  });
+  return bytes;
 }
 
 static double since(std::chrono::steady_clock::time_point t) {
@@ -155,6 +174,7 @@ int main(int argc, char **argv) {
       return 1;
   }
   double importSeconds = since(t0);
+  int64_t floatBytes = constantBytes(*module);
 
   // 2. Observe.
   t0 = std::chrono::steady_clock::now();
@@ -205,6 +225,7 @@ int main(int argc, char **argv) {
   t0 = std::chrono::steady_clock::now();
   {
     PassManager pm(&context);
+    qopts.lower = false;
     qc::buildQuantizePipeline(pm, qopts);
     if (failed(pm.run(*module)))
       return fail("quantization failed");
@@ -213,6 +234,41 @@ int main(int argc, char **argv) {
   if (failed(verify(*module)))
     return fail("the quantized module does not verify");
   double quantizeSeconds = since(t0);
+  int64_t quantBytes = constantBytes(*module);
+  llvm::StringMap<int64_t> realized;
+  module->walk([&](Operation *op) {
+    if (op->getDialect() && op->getDialect()->getNamespace() == "qc")
+      ++realized[op->getName().getStringRef()];
+  });
+  {
+    PassManager pm(&context);
+    qc::buildLowerQuantizedPipeline(pm);
+    if (failed(pm.run(*module)))
+      return fail("lowering the quantized module failed");
+  }
+  if (!reportFile.empty()) {
+    llvm::json::Object ops;
+    for (auto &kv : realized)
+      ops[kv.getKey()] = kv.getValue();
+    llvm::json::Object report{
+        {"model", inputFile},
+        {"method", std::string(method)},
+        {"precision", std::string(precision)},
+        {"target", std::string(target)},
+        {"import_seconds", importSeconds},
+        {"calibrate_seconds", calibSeconds},
+        {"quantize_seconds", quantizeSeconds},
+        {"weight_bytes_float", floatBytes},
+        {"weight_bytes_quantized", quantBytes},
+        {"qc_ops", std::move(ops)}};
+    std::string err;
+    auto rep = openOutputFile(reportFile, &err);
+    if (!rep)
+      return fail(err);
+    rep->os() << llvm::formatv("{0:2}", llvm::json::Value(std::move(report)))
+              << "\n";
+    rep->keep();
+  }
 
   std::string err;
   auto out = openOutputFile(outputFile, &err);
@@ -224,7 +280,7 @@ int main(int argc, char **argv) {
   if (verbose)
     llvm::errs() << llvm::formatv(
         "quant-compile: import {0:f2} s, calibrate {1:f2} s, quantize {2:f2} "
-        "s\n",
-        importSeconds, calibSeconds, quantizeSeconds);
+        "s; constants {3} bytes float -> {4} bytes quantized\n",
+        importSeconds, calibSeconds, quantizeSeconds, floatBytes, quantBytes);
   return 0;
 }

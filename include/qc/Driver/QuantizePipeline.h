@@ -36,6 +36,10 @@ llvm::Error validate(const QuantizeOptions &options);
 void buildQuantizePipeline(mlir::OpPassManager &pm,
                            const QuantizeOptions &options);
 
+/// The lowering part alone: qc integer ops and numerics ops to linalg on
+/// storage integers.
+void buildLowerQuantizedPipeline(mlir::OpPassManager &pm);
+
 struct QuantizePipelineOptions
     : public mlir::PassPipelineOptions<QuantizePipelineOptions> {
   Option<std::string> statsFile{*this, "stats-file",
