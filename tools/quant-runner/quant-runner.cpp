@@ -61,8 +61,9 @@ cl::opt<std::string> labelsPath(
     cl::value_desc("y.npy"), cl::cat(category));
 cl::opt<int64_t> batchSize(
     "batch-size",
-    cl::desc("Split the first dimension of every input into batches of B "
-             "rows (the last may be smaller) and concatenate the results"),
+    cl::desc("Run in batches of B rows (the last may be smaller) and "
+             "concatenate the results; inputs whose argument has a dynamic "
+             "first dimension, or a static one equal to B, are split"),
     cl::value_desc("B"), cl::init(0), cl::cat(category));
 cl::opt<bool> runBenchmark(
     "benchmark",
