@@ -9,6 +9,8 @@
 // See docs/Runner.md.
 //
 //===----------------------------------------------------------------------===//
+#include "qc/Calibration/StatsFile.h"
+#include "qc/Driver/Calibrate.h"
 #include "qc/InitAll.h"
 #include "qc/Runner/JitModule.h"
 #include "qc/Runner/Npy.h"
@@ -92,6 +94,16 @@ cl::list<std::string>
 cl::opt<std::string> dumpObject(
     "dump-object", cl::desc("Write the machine code as an object file"),
     cl::value_desc("file.o"), cl::cat(category));
+cl::opt<std::string> calibratePath(
+    "calibrate",
+    cl::desc("Calibration mode: run a module with qc.observe ops on the "
+             "inputs (in --batch-size batches, default 64) and write the "
+             "statistics of every observed tensor (docs/StatsFormat.md)"),
+    cl::value_desc("stats.json"), cl::cat(category));
+cl::opt<unsigned> histogramBins(
+    "histogram-bins",
+    cl::desc("With --calibrate: histogram bins per tensor (0: none)"),
+    cl::init(2048), cl::cat(category));
 cl::opt<std::string> dumpLowered(
     "dump-lowered", cl::desc("Write the module in the LLVM dialect, as run"),
     cl::value_desc("file.mlir"), cl::cat(category));
@@ -186,6 +198,36 @@ int main(int argc, char **argv) {
   if (!module)
     return fail("cannot parse '" + modulePath + "'");
   double parseSeconds = now() - t0;
+
+  if (!calibratePath.empty()) {
+    qc::CalibrationOptions copts;
+    copts.function = functionName;
+    copts.batchSize = batchSize > 0 ? static_cast<int64_t>(batchSize) : 64;
+    copts.collector.numBins = histogramBins;
+    copts.compile.optLevel = optLevel;
+    copts.compile.hostCPU = hostCPU;
+    auto result = qc::calibrate(*module, inputs, copts);
+    if (!result)
+      return fail(result.takeError());
+    if (Error err = qc::calib::writeStatsFile(calibratePath, result->table))
+      return fail(std::move(err));
+    if (emitJson) {
+      json::Object summary{{"statistics", calibratePath},
+                           {"tensors", int64_t(result->table.tensors.size())},
+                           {"batches", result->table.batches},
+                           {"samples", result->table.samples},
+                           {"compile_s", result->compileSeconds},
+                           {"run_s", result->runSeconds}};
+      outs() << formatv("{0:2}", json::Value(std::move(summary))) << "\n";
+    } else {
+      outs() << "calibrated " << result->table.tensors.size()
+             << " tensors on " << result->table.samples << " samples in "
+             << result->table.batches << " batches ("
+             << formatSeconds(result->runSeconds) << "); statistics written to "
+             << calibratePath << "\n";
+    }
+    return 0;
+  }
 
   // Compile.
   runner::CompileOptions options;
