@@ -1,0 +1,558 @@
+//===- GemmBench.cpp - GEMM benchmark: peak, oneDNN, QC int8, QC fp32 ------===//
+//
+// One run measures, on each shape, single-threaded and as medians:
+//   * the vpdpbusd zmm peak of this core (independent accumulator chains),
+//   * oneDNN's int8 matmul (u8 x s8 -> s8, requantized, weights pre-packed),
+//   * QC int8: one qc.fully_connected (per-channel weights, bias, ReLU)
+//     compiled by QC's passes and JIT (qc::runner::JitModule),
+//   * QC fp32: linalg.matmul through the same JIT.
+// bench/run builds and runs this; see its --help.
+//
+//===----------------------------------------------------------------------===//
+#include "GemmBench.h"
+
+#include "qc/InitAll.h"
+#include "qc/Runner/JitModule.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Host.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <random>
+
+using namespace qc::bench;
+
+namespace {
+
+struct Shape {
+  int64_t m, n, k;
+  double ops() const { return 2.0 * double(m) * double(n) * double(k); }
+  std::string str() const {
+    return std::to_string(m) + "x" + std::to_string(n) + "x" +
+           std::to_string(k);
+  }
+};
+
+struct Options {
+  bool quick = false, json = false, dryRun = false;
+  std::string emitDir; ///< write the generated modules here
+  std::vector<Shape> shapes;
+  std::string int8Pipeline =
+      "builtin.module(qc-lower-integer-ops,qc-lower-quant)";
+};
+
+const char *kUsage = R"(usage: qc-gemm-bench [--quick] [--json] [--dry-run]
+                     [--shape MxNxK]... [--int8-pipeline PIPELINE]
+                     [--emit-mlir DIR]
+  --quick          sub-minute subset: no 2048^3, fewer repeats
+  --json           machine-readable output on stdout
+  --dry-run        build and compile every module, time nothing
+  --shape MxNxK    measure this shape instead of the default list
+  --emit-mlir DIR  also write each generated module to DIR/<kind>_MxNxK.mlir
+  --int8-pipeline  quant-opt pipeline applied to the qc.fully_connected
+                   module before qc-lower-to-llvm (default: the reference
+                   lowering, builtin.module(qc-lower-integer-ops,qc-lower-quant))
+)";
+
+bool parseShape(llvm::StringRef s, Shape &out) {
+  llvm::SmallVector<llvm::StringRef, 3> parts;
+  s.split(parts, 'x');
+  if (parts.size() != 3)
+    return false;
+  int64_t v[3];
+  for (int i = 0; i < 3; ++i)
+    if (parts[i].getAsInteger(10, v[i]) || v[i] <= 0)
+      return false;
+  out = {v[0], v[1], v[2]};
+  return true;
+}
+
+double seconds(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+//===-- peak ---------------------------------------------------------------===//
+
+struct Peak {
+  double gops = 0;
+  int accumulators = 0;
+  int repeats = 0;
+};
+
+Peak measurePeak(bool quick) {
+  Peak best;
+  const int64_t iterations = quick ? 200000 : 1000000;
+  // The best median over accumulator counts (>= 10 hides the latency).
+  for (int acc : {10, 12, 14}) {
+    vnniPeakKernel(iterations / 10, acc); // warm-up, clocks up
+    std::vector<double> t;
+    int repeats = quick ? 9 : 31;
+    volatile int64_t sink = 0;
+    for (int r = 0; r < repeats; ++r) {
+      auto start = std::chrono::steady_clock::now();
+      sink = sink + vnniPeakKernel(iterations, acc);
+      t.push_back(seconds(start));
+    }
+    std::sort(t.begin(), t.end());
+    double ops = double(iterations) * acc * 64 * 2;
+    double gops = ops / t[t.size() / 2] / 1e9;
+    if (gops > best.gops)
+      best = {gops, acc, repeats};
+  }
+  return best;
+}
+
+//===-- problems and modules -----------------------------------------------===//
+
+Int8Problem makeProblem(const Shape &s, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  Int8Problem p;
+  p.m = s.m, p.n = s.n, p.k = s.k;
+  p.x.resize(s.m * s.k);
+  p.w.resize(s.n * s.k);
+  p.bias.resize(s.n);
+  p.wScales.resize(s.n);
+  std::uniform_int_distribution<int> u8(0, 255), s8(-127, 127),
+      b(-20000, 20000);
+  for (auto &v : p.x)
+    v = uint8_t(u8(rng));
+  for (auto &v : p.w)
+    v = int8_t(s8(rng));
+  for (auto &v : p.bias)
+    v = b(rng);
+  for (int64_t j = 0; j < s.n; ++j)
+    p.wScales[j] = 0.001f * float(1 + j % 7) / 4.0f;
+  p.xScale = 0.02f;
+  p.xZp = 3;
+  p.yZp = -5;
+  // Uniform u8 x s8 sums spread like sqrt(K) * 128 * 73; scale so that
+  // results span the s8 range rather than saturate.
+  p.yScale = float(p.xScale * 0.001 * std::sqrt(double(s.k)) * 128 * 73 / 64);
+  return p;
+}
+
+std::string hexBytes(const void *data, size_t bytes) {
+  std::string s = "\"0x";
+  s += llvm::toHex(llvm::ArrayRef<uint8_t>(
+      reinterpret_cast<const uint8_t *>(data), bytes));
+  s += "\"";
+  return s;
+}
+
+std::string floatList(llvm::ArrayRef<float> v) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  for (size_t i = 0; i < v.size(); ++i)
+    os << (i ? "," : "") << llvm::format("%.9e", double(v[i]));
+  return s;
+}
+
+std::string int8Module(const Int8Problem &p) {
+  std::string xT = "tensor<" + std::to_string(p.m) + "x" + std::to_string(p.k) +
+                   "x!quant.uniform<u8:f32, " +
+                   llvm::formatv("{0:e}", double(p.xScale)).str() + ":" +
+                   std::to_string(p.xZp) + ">>";
+  std::string yT = "tensor<" + std::to_string(p.m) + "x" + std::to_string(p.n) +
+                   "x!quant.uniform<i8:f32, " +
+                   llvm::formatv("{0:e}", double(p.yScale)).str() + ":" +
+                   std::to_string(p.yZp) + ">>";
+  std::string wS = "tensor<" + std::to_string(p.n) + "x" + std::to_string(p.k) +
+                   "xi8>";
+  std::string wT = "tensor<" + std::to_string(p.n) + "x" + std::to_string(p.k) +
+                   "x!quant.uniform<i8<-127:127>:f32:0, {" +
+                   floatList(p.wScales) + "}>>";
+  std::vector<float> bScales(p.n);
+  for (int64_t j = 0; j < p.n; ++j)
+    bScales[j] = p.xScale * p.wScales[j];
+  std::string bS = "tensor<" + std::to_string(p.n) + "xi32>";
+  std::string bT = "tensor<" + std::to_string(p.n) +
+                   "x!quant.uniform<i32:f32:0, {" + floatList(bScales) + "}>>";
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "func.func @fc(%x: " << xT << ") -> " << yT << " {\n"
+     << "  %w = arith.constant dense<" << hexBytes(p.w.data(), p.w.size())
+     << "> : " << wS << "\n"
+     << "  %qw = quant.scast %w : " << wS << " to " << wT << "\n"
+     << "  %b = arith.constant dense<"
+     << hexBytes(p.bias.data(), p.bias.size() * 4) << "> : " << bS << "\n"
+     << "  %qb = quant.scast %b : " << bS << " to " << bT << "\n"
+     << "  %y = qc.fully_connected %x, %qw, %qb clamp_min = 0.0 : " << xT
+     << ", " << wT << ", " << bT << " -> " << yT << "\n"
+     << "  return %y : " << yT << "\n}\n";
+  return s;
+}
+
+std::string fp32Module(const Shape &s) {
+  auto t = [](int64_t a, int64_t b) {
+    return "tensor<" + std::to_string(a) + "x" + std::to_string(b) + "xf32>";
+  };
+  std::string a = t(s.m, s.k), b = t(s.k, s.n), c = t(s.m, s.n);
+  return "func.func @mm(%a: " + a + ", %b: " + b + ") -> " + c + " {\n" +
+         "  %z = arith.constant 0.0 : f32\n" + "  %e = tensor.empty() : " + c +
+         "\n" + "  %f = linalg.fill ins(%z : f32) outs(%e : " + c + ") -> " +
+         c + "\n" + "  %r = linalg.matmul ins(%a, %b : " + a + ", " + b +
+         ") outs(%f : " + c + ") -> " + c + "\n" + "  return %r : " + c +
+         "\n}\n";
+}
+
+//===-- QC through the JIT -------------------------------------------------===//
+
+struct QCRun {
+  Timing timing;
+  double compileSeconds = 0;
+};
+
+QCRun runQC(mlir::MLIRContext &ctx, const std::string &text,
+            llvm::StringRef pipeline, llvm::ArrayRef<qc::npy::Array> inputs,
+            const TimingPolicy &policy, bool dryRun) {
+  QCRun r;
+  auto start = std::chrono::steady_clock::now();
+  std::string diag;
+  mlir::ScopedDiagnosticHandler handler(&ctx, [&](mlir::Diagnostic &d) {
+    if (diag.size() < 2000) {
+      std::string loc;
+      llvm::raw_string_ostream ls(loc);
+      ls << d.getLocation();
+      diag += (diag.empty() ? "" : "; ") + loc + ": " + d.str();
+    }
+    return mlir::success();
+  });
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceString<mlir::ModuleOp>(text, &ctx);
+  if (!module) {
+    r.timing.error = "parse: " + diag;
+    return r;
+  }
+  if (!pipeline.empty()) {
+    std::string err;
+    llvm::raw_string_ostream es(err);
+    // The textual form names its anchor (builtin.module(...)).
+    mlir::FailureOr<mlir::OpPassManager> parsed =
+        mlir::parsePassPipeline(pipeline, es);
+    if (mlir::failed(parsed) ||
+        parsed->getOpAnchorName() != mlir::ModuleOp::getOperationName()) {
+      r.timing.error = "pipeline '" + pipeline.str() +
+                       "': expected builtin.module(...) " + err;
+      return r;
+    }
+    mlir::PassManager pm(&ctx);
+    static_cast<mlir::OpPassManager &>(pm) = std::move(*parsed);
+    if (mlir::failed(pm.run(*module))) {
+      r.timing.error = "lowering: " + diag;
+      return r;
+    }
+  }
+  qc::runner::CompileOptions copts;
+  copts.pipeline.runtimeChecks = false;
+  qc::runner::JitModule jit(copts);
+  if (llvm::Error e = jit.compile(*module)) {
+    r.timing.error = "compile: " + llvm::toString(std::move(e)) +
+                     (diag.empty() ? "" : " (" + diag + ")");
+    return r;
+  }
+  r.compileSeconds = seconds(start);
+  auto fn = jit.lookupFunction("");
+  if (!fn) {
+    r.timing.error = llvm::toString(fn.takeError());
+    return r;
+  }
+  // One untimed probe run (the first warm-up); a function so slow that the
+  // usual repeats would exceed the budget gets fewer (at least one) timed
+  // runs, and the note says so.
+  qc::runner::BenchmarkOptions probeOpts;
+  probeOpts.warmup = 0;
+  probeOpts.repeat = 1;
+  auto probe = qc::runner::benchmark(jit, **fn, inputs, probeOpts);
+  if (!probe) {
+    r.timing.error = llvm::toString(probe.takeError());
+    return r;
+  }
+  if (dryRun) {
+    r.timing.ok = true;
+    r.timing.medianSeconds = r.timing.minSeconds = probe->medianSeconds;
+    r.timing.repeats = 1;
+    return r;
+  }
+  qc::runner::BenchmarkOptions bopts;
+  bopts.warmup = std::max(0, policy.warmup - 1);
+  bopts.minRepeats = policy.minRepeats;
+  bopts.minSeconds = policy.minSeconds;
+  double t = probe->medianSeconds;
+  if (t * (policy.minRepeats + bopts.warmup) > policy.slowBudgetSeconds) {
+    bopts.warmup = 0;
+    bopts.repeat = std::max<int64_t>(
+        1, std::min<int64_t>(policy.minRepeats,
+                             int64_t(policy.slowBudgetSeconds / t)));
+    r.timing.note = "slow: " + std::to_string(bopts.repeat) +
+                    " timed run(s) within the " +
+                    llvm::formatv("{0:f0}", policy.slowBudgetSeconds).str() +
+                    " s budget";
+  }
+  auto b = qc::runner::benchmark(jit, **fn, inputs, bopts);
+  if (!b) {
+    r.timing.error = llvm::toString(b.takeError());
+    return r;
+  }
+  r.timing.ok = true;
+  r.timing.medianSeconds = b->medianSeconds;
+  r.timing.minSeconds = b->minSeconds;
+  r.timing.repeats = int(b->repeats);
+  return r;
+}
+
+//===-- reporting ----------------------------------------------------------===//
+
+struct Row {
+  Shape shape;
+  Timing onednn, qcInt8, qcFp32;
+  double qcInt8Compile = 0, qcFp32Compile = 0;
+};
+
+double gops(const Shape &s, const Timing &t) {
+  return t.ok && t.medianSeconds > 0 ? s.ops() / t.medianSeconds / 1e9 : 0;
+}
+
+llvm::json::Value timingJson(const Shape &s, const Timing &t, double peak) {
+  llvm::json::Object o;
+  if (!t.ok) {
+    o["error"] = t.error;
+    return o;
+  }
+  o["median_ms"] = t.medianSeconds * 1e3;
+  o["min_ms"] = t.minSeconds * 1e3;
+  o["repeats"] = t.repeats;
+  o["gops"] = gops(s, t);
+  if (peak > 0)
+    o["pct_peak"] = 100 * gops(s, t) / peak;
+  if (!t.note.empty())
+    o["note"] = t.note;
+  return o;
+}
+
+llvm::json::Value ratio(const Timing &num, const Timing &den) {
+  if (!num.ok || !den.ok || num.medianSeconds <= 0)
+    return nullptr;
+  return den.medianSeconds / num.medianSeconds;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  Options opt;
+  for (int i = 1; i < argc; ++i) {
+    llvm::StringRef a = argv[i];
+    if (a == "--quick")
+      opt.quick = true;
+    else if (a == "--json")
+      opt.json = true;
+    else if (a == "--dry-run")
+      opt.dryRun = true;
+    else if ((a == "--shape" || a == "--int8-pipeline" ||
+              a == "--emit-mlir") &&
+             i + 1 < argc) {
+      llvm::StringRef v = argv[++i];
+      if (a == "--emit-mlir") {
+        opt.emitDir = v.str();
+        continue;
+      }
+      if (a == "--int8-pipeline") {
+        opt.int8Pipeline = v.str();
+        continue;
+      }
+      Shape s;
+      if (!parseShape(v, s)) {
+        llvm::errs() << "qc-gemm-bench: error: bad --shape '" << v
+                     << "' (expected MxNxK, positive integers)\n";
+        return 1;
+      }
+      opt.shapes.push_back(s);
+    } else if (a == "-h" || a == "--help") {
+      llvm::outs() << kUsage;
+      return 0;
+    } else {
+      llvm::errs() << "qc-gemm-bench: error: unknown or incomplete argument '"
+                   << a << "'\n"
+                   << kUsage;
+      return 1;
+    }
+  }
+  if (opt.shapes.empty()) {
+    opt.shapes = {{256, 256, 256},   {512, 512, 512},   {1024, 1024, 1024},
+                  {2048, 2048, 2048}, {1, 4096, 4096},  {128, 768, 768},
+                  {128, 3072, 768},  {3136, 64, 576}};
+    if (opt.quick)
+      opt.shapes.erase(opt.shapes.begin() + 3);
+  }
+  TimingPolicy policy;
+  if (opt.quick)
+    policy = {1, 3, 0.15, 3.0};
+  if (opt.dryRun)
+    policy = {0, 1, 0, 0};
+
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  mlir::DialectRegistry registry;
+  qc::registerAllDialects(registry);
+  qc::registerAllPasses();
+  mlir::MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+
+  bool vnni = qc::bench::hostHasAvx512Vnni();
+  Peak peak;
+  if (vnni && !opt.dryRun)
+    peak = measurePeak(opt.quick);
+
+  std::vector<Row> rows;
+  for (const Shape &s : opt.shapes) {
+    if (!opt.json)
+      llvm::errs() << "measuring " << s.str() << " ...\n";
+    Row row;
+    row.shape = s;
+    Int8Problem p = makeProblem(s, 1234 + s.m * 31 + s.n * 7 + s.k);
+    if (opt.dryRun) {
+      row.onednn.error = "dry run";
+    } else {
+      row.onednn = benchOneDnnInt8(p, policy);
+    }
+
+    std::string i8Text = int8Module(p), f32Text = fp32Module(s);
+    if (!opt.emitDir.empty()) {
+      for (auto [kind, text] : {std::pair{"int8", &i8Text}, {"fp32", &f32Text}}) {
+        std::string path = opt.emitDir + "/" + kind + "_" + s.str() + ".mlir";
+        std::error_code ec;
+        llvm::raw_fd_ostream f(path, ec);
+        if (ec) {
+          llvm::errs() << "qc-gemm-bench: error: cannot write " << path << ": "
+                       << ec.message() << "\n";
+          return 1;
+        }
+        f << *text;
+      }
+    }
+    qc::npy::Array x(qc::npy::DType::U8, {s.m, s.k});
+    std::memcpy(x.data.data(), p.x.data(), p.x.size());
+    QCRun i8 = runQC(ctx, i8Text, opt.int8Pipeline, {x}, policy,
+                     opt.dryRun);
+    row.qcInt8 = i8.timing;
+    row.qcInt8Compile = i8.compileSeconds;
+    row.qcInt8.note = opt.int8Pipeline +
+                      (row.qcInt8.note.empty() ? "" : "; " + row.qcInt8.note);
+
+    qc::npy::Array a(qc::npy::DType::F32, {s.m, s.k}),
+        b(qc::npy::DType::F32, {s.k, s.n});
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<float> d(-1, 1);
+    for (int64_t i = 0; i < a.numElements(); ++i)
+      a.dataAs<float>()[i] = d(rng);
+    for (int64_t i = 0; i < b.numElements(); ++i)
+      b.dataAs<float>()[i] = d(rng);
+    QCRun f32 = runQC(ctx, f32Text, "", {a, b}, policy, opt.dryRun);
+    row.qcFp32 = f32.timing;
+    row.qcFp32Compile = f32.compileSeconds;
+    rows.push_back(std::move(row));
+  }
+
+  bool failed = false;
+  for (const Row &r : rows)
+    failed |= !r.qcInt8.ok || !r.qcFp32.ok || (!opt.dryRun && !r.onednn.ok);
+
+  if (opt.json) {
+    llvm::json::Object root;
+    root["host_cpu"] = llvm::sys::getHostCPUName().str();
+    root["threads"] = 1;
+    root["quick"] = opt.quick;
+    root["dry_run"] = opt.dryRun;
+    root["avx512vnni"] = vnni;
+    if (peak.gops > 0)
+      root["peak"] = llvm::json::Object{{"gops", peak.gops},
+                                        {"accumulators", peak.accumulators},
+                                        {"repeats", peak.repeats}};
+    else
+      root["peak"] = nullptr;
+    llvm::json::Array shapes;
+    for (const Row &r : rows) {
+      llvm::json::Object o{{"m", r.shape.m}, {"n", r.shape.n},
+                           {"k", r.shape.k}, {"gop", r.shape.ops() / 1e9}};
+      o["onednn_int8"] = timingJson(r.shape, r.onednn, peak.gops);
+      llvm::json::Value qi = timingJson(r.shape, r.qcInt8, peak.gops);
+      if (auto *obj = qi.getAsObject())
+        (*obj)["compile_s"] = r.qcInt8Compile;
+      o["qc_int8"] = std::move(qi);
+      llvm::json::Value qf = timingJson(r.shape, r.qcFp32, 0);
+      if (auto *obj = qf.getAsObject())
+        (*obj)["compile_s"] = r.qcFp32Compile;
+      o["qc_fp32"] = std::move(qf);
+      o["qc_over_onednn"] = ratio(r.qcInt8, r.onednn);
+      o["int8_over_fp32"] = ratio(r.qcInt8, r.qcFp32);
+      shapes.push_back(std::move(o));
+    }
+    root["shapes"] = std::move(shapes);
+    llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(root)))
+                 << "\n";
+    return failed ? 1 : 0;
+  }
+
+  auto &os = llvm::outs();
+  os << "host " << llvm::sys::getHostCPUName() << ", 1 thread, medians over "
+     << "repeats" << (opt.quick ? " (--quick)" : "") << "\n";
+  if (peak.gops > 0)
+    os << llvm::format("vpdpbusd zmm peak: %.1f GOPS (%d accumulators, "
+                       "median of %d)\n",
+                       peak.gops, peak.accumulators, peak.repeats);
+  else
+    os << "vpdpbusd zmm peak: not measured ("
+       << (vnni ? "dry run" : "no AVX-512 VNNI") << ")\n";
+  os << "QC int8 pipeline: " << opt.int8Pipeline << "\n";
+  os << llvm::format("%-16s %12s %7s %12s %7s %13s %10s %10s\n", "MxNxK",
+                     "oneDNN GOPS", "%peak", "QC-i8 GOPS", "%peak",
+                     "QC-f32 GFLOP", "QC/oneDNN", "i8/f32");
+  auto cell = [&](const Timing &t, const Shape &s) -> std::string {
+    if (!t.ok)
+      return "n/a";
+    return llvm::formatv("{0:f1}", gops(s, t)).str();
+  };
+  auto pct = [&](const Timing &t, const Shape &s) -> std::string {
+    if (!t.ok || peak.gops <= 0)
+      return "-";
+    return llvm::formatv("{0:f1}", 100 * gops(s, t) / peak.gops).str();
+  };
+  auto rat = [&](const Timing &n, const Timing &d) -> std::string {
+    if (!n.ok || !d.ok)
+      return "-";
+    return llvm::formatv("{0:f3}", d.medianSeconds / n.medianSeconds).str();
+  };
+  for (const Row &r : rows) {
+    os << llvm::format("%-16s %12s %7s %12s %7s %13s %10s %10s\n",
+                       r.shape.str().c_str(), cell(r.onednn, r.shape).c_str(),
+                       pct(r.onednn, r.shape).c_str(),
+                       cell(r.qcInt8, r.shape).c_str(),
+                       pct(r.qcInt8, r.shape).c_str(),
+                       cell(r.qcFp32, r.shape).c_str(),
+                       rat(r.qcInt8, r.onednn).c_str(),
+                       rat(r.qcInt8, r.qcFp32).c_str());
+  }
+  for (const Row &r : rows) {
+    if (!r.onednn.ok && !opt.dryRun)
+      os << r.shape.str() << " oneDNN: " << r.onednn.error << "\n";
+    if (!r.qcInt8.ok)
+      os << r.shape.str() << " QC int8: " << r.qcInt8.error << "\n";
+    if (!r.qcFp32.ok)
+      os << r.shape.str() << " QC fp32: " << r.qcFp32.error << "\n";
+  }
+  if (!rows.empty() && rows.front().onednn.ok)
+    os << "oneDNN implementation: " << rows.front().onednn.note << "\n";
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,55 @@
+//===- GemmBench.h - Pieces of the GEMM benchmark ---------------*- C++ -*-===//
+#ifndef QC_BENCH_GEMM_GEMMBENCH_H
+#define QC_BENCH_GEMM_GEMMBENCH_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace qc::bench {
+
+/// How long and how often each measurement runs.
+struct TimingPolicy {
+  int warmup = 2;
+  int minRepeats = 5;
+  double minSeconds = 1.0;
+  /// A measurement whose runs would take longer than this gets fewer runs.
+  double slowBudgetSeconds = 20.0;
+};
+
+/// Median, min of the timed runs (seconds) and how many there were.
+struct Timing {
+  bool ok = false;
+  std::string error; ///< why there is no number
+  std::string note;  ///< how it was measured (variant that ran)
+  double medianSeconds = 0, minSeconds = 0;
+  int repeats = 0;
+};
+
+/// Whether this CPU executes AVX-512 VNNI (zmm vpdpbusd).
+bool hostHasAvx512Vnni();
+
+/// Runs `iterations` rounds of `accumulators` independent zmm vpdpbusd chains
+/// (accumulators is 10, 12 or 14); returns a value depending on all results.
+int64_t vnniPeakKernel(int64_t iterations, int accumulators);
+
+/// The int8 operands of one fully connected layer, shared by oneDNN and QC:
+/// y[m,n] = requant(sum_k (x[m,k] - xZp) * w[n,k] + bias[n]) with ReLU.
+struct Int8Problem {
+  int64_t m = 0, n = 0, k = 0;
+  std::vector<uint8_t> x;     ///< [m, k] u8
+  std::vector<int8_t> w;      ///< [n, k] s8 in [-127, 127]
+  std::vector<int32_t> bias;  ///< [n]
+  std::vector<float> wScales; ///< [n]
+  float xScale = 0, yScale = 0;
+  int32_t xZp = 0, yZp = 0;   ///< y is s8
+};
+
+/// oneDNN matmul u8 x s8 -> s8 (s32 bias, per-channel output scales, ReLU
+/// post-op, zero points), weights reordered once into the primitive's
+/// preferred layout, timed per execute().
+Timing benchOneDnnInt8(const Int8Problem &p, const TimingPolicy &policy);
+
+} // namespace qc::bench
+
+#endif // QC_BENCH_GEMM_GEMMBENCH_H
