@@ -4,10 +4,11 @@
 set -euo pipefail
 PKGS=(llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
       libomp-22-dev nlohmann-json3-dev ninja-build cmake g++
-      libonnx-dev libprotobuf-dev protobuf-compiler python3-numpy)
+      libonnx-dev libprotobuf-dev protobuf-compiler python3-numpy
+      python3-onnx libonnx-testdata libgtest-dev)
 # Optional extras (benchmarks, comparisons, cross tests): pass --extras.
 if [[ "${1:-}" == "--extras" ]]; then
-  PKGS+=(python3-torch python3-onnx libonnx-testdata libdnnl-dev qemu-user
+  PKGS+=(python3-torch libdnnl-dev libbenchmark-dev qemu-user
          libc6-dev-arm64-cross libgcc-12-dev-arm64-cross)
 fi
 missing=()
