@@ -506,6 +506,24 @@ struct IntegerOpChecker {
     return success();
   }
 
+  /// The checks conv2d and fully_connected share: per-tensor input and
+  /// result, symmetric weights with channels on axis 0, one expressed type,
+  /// a valid clamp. Returns the input's type.
+  FailureOr<quant::UniformQuantizedType> weightedOperands(Value input, Value weight, Value bias,
+                                    Value result, std::optional<double> lo,
+                                    std::optional<double> hi) {
+    auto x = perTensor(input, "input type");
+    if (failed(x) || failed(perTensor(result, "result type")) ||
+        failed(this->weight(weight, 0)))
+      return failure();
+    SmallVector<Value> all{input, weight, result};
+    if (bias)
+      all.push_back(bias);
+    if (failed(sameExpressed(all)) || failed(clamp(lo, hi)))
+      return failure();
+    return x;
+  }
+
   LogicalResult dimsEqual(int64_t a, int64_t b, StringRef what) {
     if (!ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b)
       return error() << what << ": " << a << " vs " << b;
@@ -564,16 +582,10 @@ static int64_t windowOutput(int64_t in, int64_t k, int64_t padBefore,
 
 LogicalResult Conv2DOp::verify() {
   IntegerOpChecker c{getOperation()};
-  auto x = c.perTensor(getInput(), "input type");
-  auto y = c.perTensor(getResult(), "result type");
-  if (failed(x) || failed(y) || failed(c.weight(getWeight(), 0)))
-    return failure();
-  SmallVector<Value> all{getInput(), getWeight(), getResult()};
-  if (getBias())
-    all.push_back(getBias());
-  if (failed(c.sameExpressed(all)) ||
-      failed(checkWindowAttrs(c, getStrides(), getPadding(), getDilations())) ||
-      failed(c.clamp(toDouble(getClampMin()), toDouble(getClampMax()))))
+  auto x = c.weightedOperands(getInput(), getWeight(), getBias(), getResult(),
+                              toDouble(getClampMin()), toDouble(getClampMax()));
+  if (failed(x) ||
+      failed(checkWindowAttrs(c, getStrides(), getPadding(), getDilations())))
     return failure();
   auto in = cast<ShapedType>(getInput().getType());
   auto w = cast<ShapedType>(getWeight().getType());
@@ -619,15 +631,9 @@ LogicalResult Conv2DOp::verify() {
 
 LogicalResult FullyConnectedOp::verify() {
   IntegerOpChecker c{getOperation()};
-  auto x = c.perTensor(getInput(), "input type");
-  auto y = c.perTensor(getResult(), "result type");
-  if (failed(x) || failed(y) || failed(c.weight(getWeight(), 0)))
-    return failure();
-  SmallVector<Value> all{getInput(), getWeight(), getResult()};
-  if (getBias())
-    all.push_back(getBias());
-  if (failed(c.sameExpressed(all)) ||
-      failed(c.clamp(toDouble(getClampMin()), toDouble(getClampMax()))))
+  auto x = c.weightedOperands(getInput(), getWeight(), getBias(), getResult(),
+                              toDouble(getClampMin()), toDouble(getClampMax()));
+  if (failed(x))
     return failure();
   auto in = cast<ShapedType>(getInput().getType());
   auto w = cast<ShapedType>(getWeight().getType());
