@@ -94,6 +94,11 @@ static cl::opt<std::string>
                cl::value_desc("report.json"));
 static cl::opt<bool> verbose("v", cl::desc("Print stage timings to stderr"),
                              cl::init(false));
+static cl::opt<bool> dynamicQuant(
+    "dynamic",
+    cl::desc("Dynamic quantization (qc-dynamic-quantize): int8 weights, "
+             "activations quantized at run time; no calibration"),
+    cl::init(false));
 
 static int fail(const llvm::Twine &msg) {
   llvm::errs() << "quant-compile: error: " << msg << "\n";
@@ -140,7 +145,10 @@ int main(int argc, char **argv) {
   qopts.activationSigned = signedActivations;
   if (llvm::Error e = qc::validate(qopts))
     return fail(llvm::toString(std::move(e)));
-  if (calibration.empty() && statsIn.empty())
+  if (dynamicQuant && (!calibration.empty() || !statsIn.empty()))
+    return fail("--dynamic quantizes activations at run time; it takes no "
+                "--calibration or --stats-file");
+  if (!dynamicQuant && calibration.empty() && statsIn.empty())
     return fail("give calibration inputs (--calibration calib_x.npy) or "
                 "statistics (--stats-file stats.json)");
   if (batchSize <= 0)
@@ -175,6 +183,27 @@ int main(int argc, char **argv) {
   }
   double importSeconds = since(t0);
   int64_t floatBytes = constantBytes(*module);
+
+  // Dynamic quantization replaces observe/calibrate/quantize.
+  if (dynamicQuant) {
+    PassManager pm(&context);
+    qc::QCDynamicQuantizePassOptions dopts;
+    dopts.perChannel = !perTensor;
+    pm.addNestedPass<func::FuncOp>(qc::createQCDynamicQuantizePass(dopts));
+    if (failed(pm.run(*module)))
+      return fail("dynamic quantization failed");
+    (*module)->setAttr("qc.target", StringAttr::get(&context, target));
+    if (failed(verify(*module)))
+      return fail("the dynamically quantized module does not verify");
+    std::string err;
+    auto out = openOutputFile(outputFile, &err);
+    if (!out)
+      return fail(err);
+    module->print(out->os());
+    out->os() << "\n";
+    out->keep();
+    return 0;
+  }
 
   // 2. Observe.
   t0 = std::chrono::steady_clock::now();

@@ -105,4 +105,50 @@ def QCRealizePass : Pass<"qc-realize", "::mlir::ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def QCDynamicQuantizePass : Pass<"qc-dynamic-quantize", "::mlir::func::FuncOp"> {
+  let summary = "Dynamic quantization of matmuls with constant weights (int8 weights, activations quantized at run time)";
+  let description = [{
+    Rewrites each f32 `linalg.matmul` whose right-hand side is a constant
+    `[K, N]` weight into integer computation on tensors, as PyTorch's
+    `quantize_dynamic` does for Linear layers; no calibration is needed:
+
+    * the weight is quantized at compile time to i8, symmetric, narrow
+      range (-127..127), per output channel (`per-channel=false`: one
+      scale), and its column sums are precomputed;
+    * at run time the activation's min/max (extended to include 0) give
+      an asymmetric u8 scale and zero point, the activation is quantized
+      (round half to even, saturating, NaN to the zero point), multiplied
+      with the weight in i32 (u8 zero-extended, i8 sign-extended), the
+      zero point is corrected with the column sums, and the accumulator
+      is converted back: `y = f32(acc) * (s_x * s_w[n])`.
+
+    Layers named in `skip` (their name location), matmuls whose weight has
+    fewer than `min-elements` elements, and everything else stay float.
+    A matmul that cannot be quantized (not f32, transposed/broadcast
+    indexing maps, a reduction too long for i32) stays float with a
+    remark. The exact arithmetic is in docs/DynamicQuantization.md.
+
+    ```mlir
+    %y = linalg.matmul ins(%x, %w : tensor<?x64xf32>, tensor<64x32xf32>)
+                       outs(%zero : tensor<?x32xf32>) -> tensor<?x32xf32>
+    ```
+    becomes a min/max `linalg.generic`, scalar scale/zero-point `arith`,
+    a quantizing `linalg.generic` to `tensor<?x64xi8>`, an i8 x i8 -> i32
+    contraction `linalg.generic` against a `tensor<64x32xi8>` constant and
+    an epilogue `linalg.generic` producing `tensor<?x32xf32>`.
+  }];
+  let options = [
+    Option<"perChannel", "per-channel", "bool", "true",
+           "Per-output-channel weight scales (false: one scale per weight)">,
+    Option<"minElements", "min-elements", "int64_t", "0",
+           "Leave matmuls whose weight has fewer elements float">,
+    ListOption<"skip", "skip", "std::string",
+               "Layer names (name locations) that stay float">
+  ];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+}
+
 #endif // QC_QUANTIZATION_PASSES_TD
