@@ -3,7 +3,7 @@
 # fused ReLU / ReLU6 / clip, dynamic and static shapes, odd sizes.
 # REQUIRES: numpy
 # RUN: rm -rf %t && %python %s %t | FileCheck %s
-# CHECK: add: compared {{[0-9]+}} values in {{[0-9]+}} cases, 0 differences
+# CHECK: add: compared 11456 values in 28 cases, 0 differences
 import os
 import sys
 

@@ -5,7 +5,7 @@
 # dynamic batch.
 # REQUIRES: numpy
 # RUN: rm -rf %t && %python %s %t | FileCheck %s
-# CHECK: avg_pool2d: compared {{[0-9]+}} values in {{[0-9]+}} cases, 0 differences
+# CHECK: avg_pool2d: compared 2856 values in 24 cases, 0 differences
 import os
 import sys
 
