@@ -581,7 +581,7 @@ TensorValue *Importer::input(unsigned i) {
 FailureOr<TensorValue *> Importer::required(unsigned i) {
   TensorValue *t = input(i);
   if (!t) {
-    fail("missing required input #" + llvm::Twine(i));
+    (void)fail("missing required input #" + llvm::Twine(i));
     return failure();
   }
   return t;
@@ -617,7 +617,7 @@ FailureOr<int64_t> Importer::attrInt(llvm::StringRef name, int64_t dflt) {
   if (a->type() == onnx::AttributeProto::INT ||
       (a->type() == onnx::AttributeProto::UNDEFINED && a->has_i()))
     return a->i();
-  fail("attribute '" + name + "' must be an integer");
+  (void)fail("attribute '" + name + "' must be an integer");
   return failure();
 }
 
@@ -630,7 +630,7 @@ FailureOr<float> Importer::attrFloat(llvm::StringRef name, float dflt) {
     return a->f();
   if (a->type() == onnx::AttributeProto::INT)
     return static_cast<float>(a->i());
-  fail("attribute '" + name + "' must be a float");
+  (void)fail("attribute '" + name + "' must be a float");
   return failure();
 }
 
@@ -642,7 +642,7 @@ FailureOr<std::string> Importer::attrString(llvm::StringRef name,
   if (a->type() == onnx::AttributeProto::STRING ||
       (a->type() == onnx::AttributeProto::UNDEFINED && a->has_s()))
     return a->s();
-  fail("attribute '" + name + "' must be a string");
+  (void)fail("attribute '" + name + "' must be a string");
   return failure();
 }
 
@@ -657,7 +657,7 @@ Importer::attrInts(llvm::StringRef name) {
         SmallVector<int64_t>(a->ints().begin(), a->ints().end()));
   if (a->type() == onnx::AttributeProto::INT)
     return std::optional<SmallVector<int64_t>>(SmallVector<int64_t>{a->i()});
-  fail("attribute '" + name + "' must be a list of integers");
+  (void)fail("attribute '" + name + "' must be a list of integers");
   return failure();
 }
 
@@ -670,20 +670,20 @@ Importer::attrFloats(llvm::StringRef name) {
       a->type() == onnx::AttributeProto::UNDEFINED)
     return std::optional<SmallVector<float>>(
         SmallVector<float>(a->floats().begin(), a->floats().end()));
-  fail("attribute '" + name + "' must be a list of floats");
+  (void)fail("attribute '" + name + "' must be a list of floats");
   return failure();
 }
 
 FailureOr<SmallVector<int64_t>> Importer::constInts(TensorValue *t,
                                                    llvm::StringRef what) {
   if (!t->isConst()) {
-    fail(what + " ('" + t->name +
+    (void)fail(what + " ('" + t->name +
          "') must be known at import time (a constant or a foldable shape "
          "computation)");
     return failure();
   }
   if (!isIntegerDType(t->dtype)) {
-    fail(what + " ('" + t->name + "') must be an integer tensor, not " +
+    (void)fail(what + " ('" + t->name + "') must be an integer tensor, not " +
          dtypeName(t->dtype));
     return failure();
   }
@@ -693,11 +693,11 @@ FailureOr<SmallVector<int64_t>> Importer::constInts(TensorValue *t,
 
 FailureOr<double> Importer::constScalar(TensorValue *t, llvm::StringRef what) {
   if (!t->isConst()) {
-    fail(what + " ('" + t->name + "') must be known at import time");
+    (void)fail(what + " ('" + t->name + "') must be known at import time");
     return failure();
   }
   if (t->cst->numel() != 1) {
-    fail(what + " ('" + t->name + "') must have exactly one element, not " +
+    (void)fail(what + " ('" + t->name + "') must have exactly one element, not " +
          llvm::Twine(t->cst->numel()));
     return failure();
   }
@@ -707,7 +707,7 @@ FailureOr<double> Importer::constScalar(TensorValue *t, llvm::StringRef what) {
 FailureOr<int64_t> Importer::normAxis(int64_t axis, int64_t rank,
                                       llvm::StringRef what) {
   if (axis < -rank || axis >= rank) {
-    fail(what + " " + llvm::Twine(axis) + " is out of range for rank " +
+    (void)fail(what + " " + llvm::Twine(axis) + " is out of range for rank " +
          llvm::Twine(rank));
     return failure();
   }

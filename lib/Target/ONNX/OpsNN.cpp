@@ -272,8 +272,6 @@ LogicalResult Importer::importPool() {
   TensorValue &X = **xr;
   bool isMax = node->op_type() == "MaxPool";
   int dt = X.dtype;
-  if (isMax && hasOutput(1))
-    return fail("the Indices output of MaxPool is not supported");
   if (dt == DT_BOOL || (!isFloatDType(dt) && !isMax))
     return fail("unsupported element type " + dtypeName(dt));
   bool unsignedMax = isMax && isUnsignedDType(dt);
@@ -321,8 +319,79 @@ LogicalResult Importer::importPool() {
   outShape.append(w.out.begin(), w.out.end());
   DenseIntElementsAttr st = i64Elements(b, w.strides);
   DenseIntElementsAttr dl = i64Elements(b, w.dilations);
-  Value window = tensor::EmptyOp::create(b, loc, w.kernel, elemType(dt));
 
+  if (isMax && hasOutput(1)) {
+    // Values and Indices together: one linalg.generic over (n, c, out...,
+    // window...) that keeps the first maximum and its flattened input index.
+    auto order = attrInt("storage_order", 0);
+    if (failed(order))
+      return failure();
+    if (!isFloatDType(dt))
+      return fail("the Indices output needs a floating-point input");
+    unsigned rank = 2 + 2 * ns;
+    SmallVector<AffineExpr> inExprs = {getAffineDimExpr(0, ctx),
+                                       getAffineDimExpr(1, ctx)};
+    SmallVector<AffineExpr> outExprs(inExprs);
+    for (int64_t i = 0; i < ns; ++i) {
+      inExprs.push_back(getAffineDimExpr(2 + i, ctx) * w.strides[i] +
+                        getAffineDimExpr(2 + ns + i, ctx) * w.dilations[i]);
+      outExprs.push_back(getAffineDimExpr(2 + i, ctx));
+    }
+    AffineMap inMap = AffineMap::get(rank, 0, inExprs, ctx);
+    AffineMap outMap = AffineMap::get(rank, 0, outExprs, ctx);
+    // A window-shaped operand (as the named pooling ops have) bounds the
+    // window loops.
+    SmallVector<AffineExpr> winExprs;
+    for (int64_t i = 0; i < ns; ++i)
+      winExprs.push_back(getAffineDimExpr(2 + ns + i, ctx));
+    AffineMap winMap = AffineMap::get(rank, 0, winExprs, ctx);
+    Value win = tensor::EmptyOp::create(b, loc, w.kernel, elemType(dt));
+    SmallVector<utils::IteratorType> iters(2 + ns, utils::IteratorType::parallel);
+    iters.append(ns, utils::IteratorType::reduction);
+    Value vInit = filled(outShape, init);
+    Value iInit = filled(outShape, DT_INT64, 0.0);
+    int64_t C = X.shape[1];
+    bool colMajor = *order != 0;
+    auto op = linalg::GenericOp::create(
+        b, loc, TypeRange{vInit.getType(), iInit.getType()}, ValueRange{x, win},
+        ValueRange{vInit, iInit},
+        ArrayRef<AffineMap>{inMap, winMap, outMap, outMap},
+        iters, [&](OpBuilder &ob, Location l, ValueRange a) {
+          auto cidx = [&](int64_t v) -> Value {
+            return arith::ConstantIndexOp::create(ob, l, v);
+          };
+          auto idx = [&](int64_t d) -> Value {
+            return linalg::IndexOp::create(ob, l, d);
+          };
+          SmallVector<Value> pos;
+          for (int64_t i = 0; i < ns; ++i) {
+            Value p = arith::AddIOp::create(
+                ob, l, arith::MulIOp::create(ob, l, idx(2 + i), cidx(w.strides[i])),
+                arith::MulIOp::create(ob, l, idx(2 + ns + i),
+                                      cidx(w.dilations[i])));
+            pos.push_back(arith::SubIOp::create(ob, l, p, cidx(w.padBegin[i])));
+          }
+          Value flat = arith::AddIOp::create(
+              ob, l, arith::MulIOp::create(ob, l, idx(0), cidx(C)), idx(1));
+          for (int64_t k = 0; k < ns; ++k) {
+            int64_t i = colMajor ? ns - 1 - k : k;
+            flat = arith::AddIOp::create(
+                ob, l, arith::MulIOp::create(ob, l, flat, cidx(spatial[i])),
+                pos[i]);
+          }
+          Value fi = arith::IndexCastOp::create(ob, l, ob.getI64Type(), flat);
+          Value gt = arith::CmpFOp::create(ob, l, arith::CmpFPredicate::OGT,
+                                           a[0], a[2]);
+          Value nv = arith::SelectOp::create(ob, l, gt, a[0], a[2]);
+          Value ni = arith::SelectOp::create(ob, l, gt, fi, a[3]);
+          linalg::YieldOp::create(ob, l, ValueRange{nv, ni});
+        });
+    if (failed(setOutput(0, result(op.getResult(0), dt, outShape))))
+      return failure();
+    return setOutput(1, result(op.getResult(1), DT_INT64, outShape));
+  }
+
+  Value window = tensor::EmptyOp::create(b, loc, w.kernel, elemType(dt));
   Value y;
   if (unsignedMax && ns == 3)
     return fail("3-D max pooling of unsigned integers is not supported");

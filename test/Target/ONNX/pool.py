@@ -9,7 +9,7 @@
 # RUN: quant-translate --import-onnx %t/global.onnx --strip-locations | FileCheck %s --check-prefix=GLOBAL
 # RUN: quant-translate --import-onnx %t/pool1d.onnx --strip-locations | FileCheck %s --check-prefix=P1D
 # RUN: quant-translate --import-onnx %t/pool3d.onnx --strip-locations | FileCheck %s --check-prefix=P3D
-# RUN: not quant-translate --import-onnx %t/argmax.onnx 2>&1 | FileCheck %s --check-prefix=ARGMAX
+# RUN: quant-translate --import-onnx %t/argmax.onnx --strip-locations --mlir-print-local-scope | FileCheck %s --check-prefix=ARGMAX
 
 import os, sys
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "Inputs"))
@@ -68,6 +68,12 @@ g.save(d, "pool1d", [g.node("MaxPool", ["x"], ["y"], kernel_shape=[2], strides=[
 g.save(d, "pool3d", [g.node("AveragePool", ["x"], ["y"], kernel_shape=[2, 2, 2], strides=[2, 2, 2])],
        [g.inp("x", [1, 3, 4, 4, 4])], [g.out("y")])
 
-# ARGMAX: error: node 'mp' (MaxPool, opset 13): the Indices output of MaxPool is not supported
-g.save(d, "argmax", [g.node("MaxPool", ["x"], ["y", "i"], name="mp", kernel_shape=[2, 2])],
-       [g.inp("x", [1, 1, 4, 4])], [g.out("y"), g.out("i", g.TensorProto.INT64)])
+# With the Indices output: one generic computes the maximum and its
+# flattened (row-major) input index.
+# ARGMAX-LABEL: func.func @main(%arg0: tensor<1x2x4x4xf32>) -> (tensor<1x2x2x2xf32>, tensor<1x2x2x2xi64>)
+# ARGMAX: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%arg0, %{{.*}} : tensor<1x2x4x4xf32>, tensor<2x2xf32>) outs(%{{.*}}, %{{.*}} : tensor<1x2x2x2xf32>, tensor<1x2x2x2xi64>)
+# ARGMAX:   linalg.index 0
+# ARGMAX:   arith.cmpf ogt
+# ARGMAX:   linalg.yield %{{.*}}, %{{.*}} : f32, i64
+g.save(d, "argmax", [g.node("MaxPool", ["x"], ["y", "i"], name="mp", kernel_shape=[2, 2], strides=[2, 2])],
+       [g.inp("x", [1, 2, 4, 4])], [g.out("y"), g.out("i", g.TensorProto.INT64)])
