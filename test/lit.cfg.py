@@ -39,6 +39,9 @@ def has_module(mod):
 
 if python and has_module("numpy"):
     config.available_features.add("numpy")
+if python and has_module("onnx") and os.path.isdir(
+        "/usr/share/libonnx-testdata/data/node"):
+    config.available_features.add("onnx-testdata")
 if python and has_module("torch"):
     config.available_features.add("torch")
 if os.path.exists("/usr/local/cuda/bin/ptxas"):
