@@ -50,7 +50,8 @@ struct Options {
   std::string emitDir; ///< write the generated modules here
   std::vector<Shape> shapes;
   std::string int8Pipeline =
-      "builtin.module(qc-lower-integer-ops,qc-lower-quant)";
+      "builtin.module(qc-vectorize-integer-ops,qc-lower-integer-ops,"
+      "qc-lower-quant)";
 };
 
 const char *kUsage = R"(usage: qc-gemm-bench [--quick] [--json] [--dry-run]
@@ -62,8 +63,11 @@ const char *kUsage = R"(usage: qc-gemm-bench [--quick] [--json] [--dry-run]
   --shape MxNxK    measure this shape instead of the default list
   --emit-mlir DIR  also write each generated module to DIR/<kind>_MxNxK.mlir
   --int8-pipeline  quant-opt pipeline applied to the qc.fully_connected
-                   module before qc-lower-to-llvm (default: the reference
-                   lowering, builtin.module(qc-lower-integer-ops,qc-lower-quant))
+                   module before qc-lower-to-llvm (default: the
+                   lowering of quant-compile: builtin.module(
+                   qc-vectorize-integer-ops,qc-lower-integer-ops,qc-lower-quant);
+                   the reference alone: builtin.module(qc-lower-integer-ops,
+                   qc-lower-quant))
 )";
 
 bool parseShape(llvm::StringRef s, Shape &out) {

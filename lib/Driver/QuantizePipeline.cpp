@@ -37,10 +37,12 @@ void qc::buildQuantizePipeline(OpPassManager &pm, const QuantizeOptions &o) {
   pm.addPass(createQCRealizePass());
   pm.addPass(createCanonicalizerPass());
   if (o.lower)
-    buildLowerQuantizedPipeline(pm);
+    buildLowerQuantizedPipeline(pm, o.microkernels);
 }
 
-void qc::buildLowerQuantizedPipeline(OpPassManager &pm) {
+void qc::buildLowerQuantizedPipeline(OpPassManager &pm, bool microkernels) {
+  if (microkernels)
+    pm.addPass(createQCVectorizeIntegerOpsPass());
   pm.addPass(createQCLowerIntegerOpsPass());
   pm.addPass(createQCLowerQuantPass());
   pm.addPass(createCanonicalizerPass());
@@ -61,6 +63,7 @@ void qc::registerQuantizePipeline() {
         o.activationSigned = po.activationSigned;
         o.perChannel = po.perChannel;
         o.lower = po.lower;
+        o.microkernels = po.microkernels;
         buildQuantizePipeline(pm, o);
       });
 }

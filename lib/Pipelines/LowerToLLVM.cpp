@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "qc/Pipelines/LowerToLLVM.h"
+#include "qc/Conversion/Passes.h"
 #include "qc/Pipelines/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -57,6 +58,10 @@ void qc::buildLowerToLLVMPipeline(OpPassManager &pm,
   //    by the caller (clones are inserted for arguments and constants).
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
+
+  // 5b. Microkernel dot products (qc-vectorize-integer-ops) to the host's
+  //     instruction; after deallocation, which rejects intrinsic calls.
+  pm.addPass(createQCLowerDotProductsPass());
 
   // 6. Loops.
   pm.addNestedPass<func::FuncOp>(createQCLowerStridedCopiesPass());

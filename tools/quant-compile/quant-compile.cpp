@@ -74,6 +74,12 @@ static cl::opt<std::string>
            cl::desc("Target CPU: host, x86-64-v3, x86-64-v4, znver4, znver5, "
                     "aarch64 (recorded as qc.target for code generation)"),
            cl::init("host"));
+static cl::opt<bool> microkernels(
+    "microkernels",
+    cl::desc("Lower fully connected layers and convolutions to the int8 "
+             "dot-product microkernels (default; --microkernels=false keeps "
+             "the reference lowering, for comparison)"),
+    cl::init(true));
 static cl::opt<bool> perTensor("per-tensor",
                                cl::desc("Per-tensor instead of per-channel "
                                         "weight scales"),
@@ -271,7 +277,7 @@ int main(int argc, char **argv) {
   });
   {
     PassManager pm(&context);
-    qc::buildLowerQuantizedPipeline(pm);
+    qc::buildLowerQuantizedPipeline(pm, microkernels);
     if (failed(pm.run(*module)))
       return fail("lowering the quantized module failed");
   }

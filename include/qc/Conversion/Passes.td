@@ -46,4 +46,77 @@ def QCLowerIntegerOpsPass : Pass<"qc-lower-integer-ops"> {
   ];
 }
 
+def QCVectorizeIntegerOpsPass
+    : Pass<"qc-vectorize-integer-ops", "::mlir::ModuleOp"> {
+  let summary = "Lower qc.fully_connected / qc.conv2d to int8 dot-product "
+                "microkernels on pre-packed weights";
+  let description = [{
+    The fast lowering of QC's integer GEMM-like ops (docs/Microkernels.md).
+    For `isa=avx512-vnni`, each `qc.fully_connected` and each `qc.conv2d`
+    with `groups = 1`, constant weights, at most 8-bit storage and an
+    integer requantization mode becomes:
+
+    * private constant `memref.global`s, computed at compile time: the
+      weights packed as `[N/NR][K/4][NR][4]` bytes (NR = 16 or 32 output
+      channels, K = KH*KW*C with C rounded up to 4, the tail zero), the bias
+      with the activation zero point and the unsigned shift folded in
+      (`bias - (zx + off) * sum_k w`, off = 128 for signed activations), and
+      the per-channel multiplier, shift and rounding terms of the integer
+      `qc.requantize`;
+    * a packing loop nest writing the activations as unsigned bytes
+      (`x xor 0x80` for signed storage), NCHW -> zero-point-padded NHWC for
+      convolutions (implicit GEMM: no im2col buffer);
+    * a register-tiled kernel: rows in tiles of MR (6 or 8) times NR columns
+      held in MR*NR/16 `vector<16xi32>` accumulators updated by
+      `qc.dot_u8s8` (vpdpbusd, see `qc-lower-dot-products`) on a broadcast
+      4-byte activation group and one 64-byte weight vector, remainder rows
+      one at a time;
+    * the epilogue on the accumulator registers: bias, the exact i64
+      multiplier/shift/rounding of `qc.requantize` (bit-identical to
+      `qc-lower-integer-ops` + `qc-lower-quant`), output zero point, the
+      fused clamp, then a (masked) vector store, or a masked scatter into
+      the NCHW result of a convolution.
+
+    Ops outside these conditions (grouped and depthwise convolutions,
+    `float_scale`, dynamic channel or spatial sizes, non-constant weights)
+    are left unchanged for `qc-lower-integer-ops`. `qc-lower-to-llvm`
+    lowers the `qc.dot_u8s8` ops after deallocation
+    (`qc-lower-dot-products`): one instruction each with AVX-512 VNNI,
+    portable vector code with the same result elsewhere.
+  }];
+  let options = [
+    Option<"isa", "isa", "std::string", "\"avx512-vnni\"",
+           "Instruction set of the microkernels (avx512-vnni)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
+    "::mlir::quant::QuantDialect", "::qc::QCDialect"
+  ];
+}
+
+def QCLowerDotProductsPass : Pass<"qc-lower-dot-products"> {
+  let summary = "Lower qc.dot_u8s8 to the target's dot-product instruction "
+                "or to portable vector code";
+  let description = [{
+    Runs after bufferization and deallocation (the intrinsic calls it
+    creates have no memory-effect interface). With `isa=avx512-vnni`, each
+    `qc.dot_u8s8` on 4, 8 or 16 lanes becomes `llvm.x86.avx512.vpdpbusd.128`
+    / `.256` / `.512` through `llvm.call_intrinsic`; with `isa=generic`, the
+    same arithmetic in `arith` and `vector.shuffle` (zero/sign extension,
+    i32 products, the four products of each lane summed), which any CPU
+    runs with the identical result. `isa=host` (the default) picks
+    avx512-vnni when the host CPU has AVX-512 VNNI and VL, else generic.
+  }];
+  let options = [
+    Option<"isa", "isa", "std::string", "\"host\"",
+           "host, avx512-vnni or generic">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::LLVM::LLVMDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // QC_CONVERSION_PASSES_TD

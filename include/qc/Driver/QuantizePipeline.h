@@ -27,6 +27,10 @@ struct QuantizeOptions {
   bool perChannel = true;
   /// Lower the integer ops and numerics ops to linalg on storage integers.
   bool lower = true;
+  /// Lower fully connected layers and convolutions to the int8 dot-product
+  /// microkernels (qc-vectorize-integer-ops) before the reference lowering
+  /// takes the rest.
+  bool microkernels = true;
 };
 
 /// Checks option values (method, precision) and says what is wrong.
@@ -36,9 +40,11 @@ llvm::Error validate(const QuantizeOptions &options);
 void buildQuantizePipeline(mlir::OpPassManager &pm,
                            const QuantizeOptions &options);
 
-/// The lowering part alone: qc integer ops and numerics ops to linalg on
-/// storage integers.
-void buildLowerQuantizedPipeline(mlir::OpPassManager &pm);
+/// The lowering part alone: qc integer ops to microkernels (when
+/// `microkernels`) and the rest, with the numerics ops, to linalg on storage
+/// integers.
+void buildLowerQuantizedPipeline(mlir::OpPassManager &pm,
+                                 bool microkernels = true);
 
 struct QuantizePipelineOptions
     : public mlir::PassPipelineOptions<QuantizePipelineOptions> {
@@ -66,6 +72,11 @@ struct QuantizePipelineOptions
   Option<bool> lower{*this, "lower",
                      llvm::cl::desc("Lower integer ops to linalg"),
                      llvm::cl::init(true)};
+  Option<bool> microkernels{
+      *this, "microkernels",
+      llvm::cl::desc("Lower conv/fully connected layers to int8 dot-product "
+                     "microkernels (qc-vectorize-integer-ops)"),
+      llvm::cl::init(true)};
 };
 
 /// Registers `qc-quantize` with the global pass-pipeline registry.

@@ -277,3 +277,19 @@ func.func @zero_scale(%x: tensor<2xf32>) {
   %0 = qc.quantize %x : tensor<2xf32> -> tensor<2x!quant.uniform<i8:f32, 0.0>>
   return
 }
+
+// -----
+
+func.func @dot_u8s8_lanes(%acc: vector<8xi32>, %a: vector<64xi8>) {
+  // expected-error @+1 {{'qc.dot_u8s8' op operands have 64 bytes but the accumulator has 8 lanes; each lane takes 4 bytes}}
+  %0 = qc.dot_u8s8 %acc, %a, %a : vector<64xi8> -> vector<8xi32>
+  return
+}
+
+// -----
+
+func.func @dot_u8s8_scalable(%acc: vector<[4]xi32>, %a: vector<[16]xi8>) {
+  // expected-error @+1 {{'qc.dot_u8s8' op scalable vectors are not supported}}
+  %0 = qc.dot_u8s8 %acc, %a, %a : vector<[16]xi8> -> vector<[4]xi32>
+  return
+}

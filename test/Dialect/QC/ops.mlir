@@ -83,3 +83,10 @@ func.func @fake_quant_kept(%x: tensor<2xf32>) -> tensor<2xf32> {
   %0 = qc.fake_quant %x as !quant.uniform<i8:f32, 0.1> : tensor<2xf32>
   return %0 : tensor<2xf32>
 }
+
+// CHECK-LABEL: func.func @dot_u8s8
+func.func @dot_u8s8(%acc: vector<16xi32>, %a: vector<64xi8>, %w: vector<64xi8>) -> vector<16xi32> {
+  // CHECK: qc.dot_u8s8 %{{.*}}, %{{.*}}, %{{.*}} : vector<64xi8> -> vector<16xi32>
+  %0 = qc.dot_u8s8 %acc, %a, %w : vector<64xi8> -> vector<16xi32>
+  return %0 : vector<16xi32>
+}

@@ -3,8 +3,14 @@
 # weights, with and without bias, fused ReLU / clip, dynamic batch, odd sizes,
 # u8 and i8 results, all three requantization modes.
 # REQUIRES: numpy
+# The same cases through the microkernels of qc-vectorize-integer-ops, with
+# their dot products lowered portably (any CPU) and, where the host has
+# AVX-512 VNNI, to vpdpbusd; both bit-exact against the same reference.
 # RUN: rm -rf %t && %python %s %t | FileCheck %s
-# CHECK: fully_connected: compared 2841 values in 27 cases, 0 differences
+# RUN: rm -rf %t.g && %python %s %t.g --isa=avx512-vnni --dot-isa=generic | FileCheck %s --check-prefixes=CHECK,UKERNEL
+# RUN: %if x86-avx512vnni %{ rm -rf %t.v && %python %s %t.v --isa=avx512-vnni | FileCheck %s --check-prefixes=CHECK,UKERNEL %}
+# UKERNEL: fully_connected: avx512-vnni kernels for 22 of 33 ops
+# CHECK: fully_connected: compared 6864 values in 33 cases, 0 differences
 import os
 import sys
 
@@ -31,6 +37,11 @@ CONFIGS = [
     # Power-of-two scales: many accumulators fall on rounding ties.
     ("ties", 64, 2, 8, dict(ties=True, w_bits=4)),
     ("ties_i8", 32, 3, 8, dict(ties=True, signed=True, y_signed=True)),
+    # Several register tiles: row and column remainders, K not a multiple
+    # of 4, two 16-lane vectors per tile.
+    ("tiles_odd", 13, 37, 33, dict()),
+    ("tiles_i8_dynamic", 19, 70, 48, dict(signed=True, y_signed=True,
+                                          dynamic=(0,))),
 ]
 
 

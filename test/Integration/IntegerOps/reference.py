@@ -10,6 +10,7 @@ use numpy float32 scalars, one IEEE operation at a time.
 """
 import math
 import os
+import re
 import subprocess
 import sys
 
@@ -304,13 +305,34 @@ def run(cmd):
 
 def run_cases(cases, workdir, label):
     """Lowers and JIT-runs all cases in one module; exits non-zero on any
-    difference."""
+    difference. With `--isa=ISA` on the command line, the module first goes
+    through qc-vectorize-integer-ops{isa=ISA} (the fast kernels; what it
+    leaves goes to the reference lowering) and the count of ops it rewrote
+    is printed; `--dot-isa=ISA` then lowers its dot products with
+    qc-lower-dot-products{isa=ISA} (else qc-lower-to-llvm does, for the
+    host)."""
     os.makedirs(workdir, exist_ok=True)
     module = os.path.join(workdir, "module.mlir")
     lowered = os.path.join(workdir, "lowered.mlir")
     outdir = os.path.join(workdir, "out")
     with open(module, "w") as f:
         f.write(build_module(cases))
+    isa = main_option("--isa")
+    if isa:
+        vectorized = os.path.join(workdir, "vectorized.mlir")
+        cmd = ["quant-opt", module, "-qc-vectorize-integer-ops=isa=" + isa]
+        dot_isa = main_option("--dot-isa")
+        if dot_isa:
+            cmd.append("-qc-lower-dot-products=isa=" + dot_isa)
+        run(cmd + ["-o", vectorized])
+        ops = r"= qc\.(fully_connected|conv2d) "
+        with open(module) as f:
+            before = len(re.findall(ops, f.read()))
+        with open(vectorized) as f:
+            after = len(re.findall(ops, f.read()))
+        print("%s: %s kernels for %d of %d ops" % (label, isa, before - after,
+                                                   before))
+        module = vectorized
     run(["quant-opt", module, "-qc-lower-integer-ops", "-qc-lower-quant",
          "-o", lowered])
     cmd = ["quant-runner", lowered, "--function", "main", "--output-dir",
@@ -349,7 +371,20 @@ def run_cases(cases, workdir, label):
     return compared
 
 
+OPTIONS = ("--isa", "--dot-isa")
+
+
+def main_option(name):
+    """The value of `name=VALUE` on the command line, or None."""
+    for arg in sys.argv[2:]:
+        if arg.startswith(name + "="):
+            return arg[len(name) + 1:]
+    return None
+
+
 def main_workdir():
-    if len(sys.argv) != 2:
-        raise SystemExit("usage: %s WORKDIR" % sys.argv[0])
+    if len(sys.argv) < 2 or any(a.split("=")[0] not in OPTIONS
+                                for a in sys.argv[2:]):
+        raise SystemExit("usage: %s WORKDIR [--isa=ISA [--dot-isa=ISA]]"
+                         % sys.argv[0])
     return sys.argv[1]

@@ -363,6 +363,22 @@ LogicalResult FakeQuantOp::verify() {
                                     "fake-quant type");
 }
 
+//===----------------------------------------------------------------------===//
+// DotU8S8Op
+//===----------------------------------------------------------------------===//
+
+LogicalResult DotU8S8Op::verify() {
+  int64_t lanes = getAcc().getType().getNumElements();
+  int64_t bytes = getLhs().getType().getNumElements();
+  if (getAcc().getType().isScalable() || getLhs().getType().isScalable())
+    return emitOpError() << "scalable vectors are not supported";
+  if (bytes != 4 * lanes)
+    return emitOpError() << "operands have " << bytes
+                         << " bytes but the accumulator has " << lanes
+                         << " lanes; each lane takes 4 bytes";
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "qc/Dialect/QC/IR/QCOps.cpp.inc"
 

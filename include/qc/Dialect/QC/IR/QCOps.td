@@ -287,4 +287,36 @@ def QC_AvgPool2DOp : QC_IntegerComputeOp<"avg_pool2d"> {
   let hasVerifier = 1;
 }
 
+
+//===----------------------------------------------------------------------===//
+// Microkernel building blocks
+//===----------------------------------------------------------------------===//
+
+def QC_DotU8S8Op : QC_Op<"dot_u8s8", [Pure, AllTypesMatch<["acc", "result"]>,
+                                      AllTypesMatch<["lhs", "rhs"]>]> {
+  let summary = "Four-way u8 x s8 dot product accumulated into i32 lanes";
+  let description = [{
+    `result[i] = acc[i] + sum_{j < 4} zext(lhs[4i + j]) * sext(rhs[4i + j])`,
+    wrapping modulo 2^32: the step of an int8 GEMM microkernel. `lhs` holds
+    unsigned bytes, `rhs` signed bytes (both as `i8`), with four times as
+    many lanes as `acc`. `qc-vectorize-integer-ops` emits it;
+    `qc-lower-dot-products` lowers it to `llvm.x86.avx512.vpdpbusd.512`
+    (and its 128/256-bit forms) on CPUs with AVX-512 VNNI, or to portable
+    `arith`/`vector` code with the same result elsewhere. The op is pure, so
+    the bufferization and deallocation passes see through it.
+
+    ```mlir
+    %r = qc.dot_u8s8 %acc, %a, %w : vector<64xi8> -> vector<16xi32>
+    ```
+  }];
+  let arguments = (ins VectorOfRankAndType<[1], [I32]>:$acc,
+                       VectorOfRankAndType<[1], [I8]>:$lhs,
+                       VectorOfRankAndType<[1], [I8]>:$rhs);
+  let results = (outs VectorOfRankAndType<[1], [I32]>:$result);
+  let assemblyFormat = [{
+    $acc `,` $lhs `,` $rhs attr-dict `:` type($lhs) `->` type($acc)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // QC_DIALECT_QC_IR_QCOPS_TD

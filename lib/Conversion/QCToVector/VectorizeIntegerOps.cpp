@@ -1,0 +1,729 @@
+//===- VectorizeIntegerOps.cpp - qc conv/fc to int8 dot-product kernels ---===//
+//
+// qc-vectorize-integer-ops: qc.fully_connected and qc.conv2d (groups == 1)
+// become register-tiled dot-product microkernels on pre-packed weights
+// (docs/Microkernels.md). The arithmetic is the reference lowering's
+// (docs/IntegerOps.md), reorganized so that the inner loop is a plain
+// u8 x s8 dot product:
+//
+//   sum_k (x - zx) * w + bias
+//     = sum_k xu * w + (bias - (zx + off) * sum_k w)        (mod 2^32)
+//
+// with xu = x + off the activation as an unsigned byte (off = 128 for signed
+// storage, 0 for unsigned). The column sums are folded into the bias at
+// compile time; the weights are packed once into the layout the kernel
+// reads; the activations are packed per call (NCHW -> padded NHWC bytes for
+// convolutions, so that the K loop reads 4 contiguous channels and the
+// padding holds the zero point); the requantizing epilogue is the integer
+// qc.requantize formula applied to the accumulator registers.
+//
+//===----------------------------------------------------------------------===//
+#include "qc/Conversion/Passes.h"
+#include "qc/Dialect/QC/IR/QCOps.h"
+#include "qc/Dialect/QC/Transforms/Numerics.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <limits>
+
+namespace qc {
+#define GEN_PASS_DEF_QCVECTORIZEINTEGEROPSPASS
+#include "qc/Conversion/Passes.h.inc"
+} // namespace qc
+
+using namespace mlir;
+using namespace qc;
+
+namespace {
+
+constexpr int64_t kLanes = 16; // i32 lanes of a zmm register
+constexpr int64_t kGroup = 4;  // bytes per lane per vpdpbusd
+
+int64_t roundUp(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
+
+quant::QuantizedType qtypeOf(Value v) {
+  return cast<quant::QuantizedType>(
+      cast<ShapedType>(v.getType()).getElementType());
+}
+
+double scaleAt(quant::QuantizedType t, int64_t c) {
+  if (auto u = dyn_cast<quant::UniformQuantizedType>(t))
+    return u.getScale();
+  return cast<quant::UniformQuantizedPerAxisType>(t).getScales()[c];
+}
+
+int64_t zeroPointOf(quant::QuantizedType t) {
+  if (auto u = dyn_cast<quant::UniformQuantizedType>(t))
+    return u.getZeroPoint();
+  return 0;
+}
+
+/// The signed integer values of a constant weight tensor (through its
+/// quant.scast), row-major; std::nullopt when the weights are not constant.
+std::optional<SmallVector<int64_t>> constantWeights(Value weight) {
+  Value v = weight;
+  if (auto cast = v.getDefiningOp<quant::StorageCastOp>())
+    v = cast.getInput();
+  Attribute attr;
+  if (!matchPattern(v, m_Constant(&attr)))
+    return std::nullopt;
+  auto elements = dyn_cast<ElementsAttr>(attr);
+  if (!elements || !elements.getElementType().isInteger())
+    return std::nullopt;
+  auto values = elements.tryGetValues<APInt>();
+  if (!values)
+    return std::nullopt;
+  SmallVector<int64_t> out;
+  out.reserve(elements.getNumElements());
+  for (const APInt &a : *values)
+    out.push_back(a.getSExtValue());
+  return out;
+}
+
+/// Everything the kernel needs, computed at compile time.
+struct GemmPlan {
+  // Problem: rows x N over K = taps * Cp (Cp = C rounded up to 4).
+  int64_t n = 0, c = 0, cp = 0, kh = 1, kw = 1;
+  // Register tile: mr rows x nv vectors of 16 lanes.
+  int64_t mr = 6, nv = 2;
+  int64_t nr() const { return nv * kLanes; }
+  int64_t np() const { return roundUp(n, nr()); }
+  int64_t kGroups() const { return kh * kw * cp / kGroup; }
+  // Activation byte = storage + offset; the padded value.
+  bool inputSigned = false;
+  int64_t inputOffset = 0, zx = 0;
+  // Packed weights [np/nr][kGroups][nr][4], folded bias, requant params.
+  SmallVector<int8_t> packed;
+  SmallVector<int32_t> bias;
+  SmallVector<int64_t> mult, shift, roundPos, roundNeg;
+  int64_t zy = 0, lo = 0, hi = 0;
+  IntegerType outStorage;
+};
+
+/// Why `op` is left to the reference lowering, or success.
+LogicalResult planGemm(Operation *op, Value input, Value weight, Value bias,
+                       Value result, RequantMode mode,
+                       std::pair<int64_t, int64_t> bounds, int64_t c,
+                       int64_t kh, int64_t kw, GemmPlan &plan,
+                       std::string &why) {
+  llvm::raw_string_ostream os(why);
+  std::string reference;
+  if (failed(checkIntegerOpLowerable(op, reference))) {
+    os << reference;
+    return failure();
+  }
+  if (mode == RequantMode::float_scale) {
+    os << "mode float_scale has no vector epilogue";
+    return failure();
+  }
+  quant::QuantizedType xq = qtypeOf(input), wq = qtypeOf(weight),
+                       yq = qtypeOf(result);
+  if (xq.getStorageTypeIntegralWidth() > 8 ||
+      isa<quant::UniformQuantizedPerAxisType>(xq)) {
+    os << "the input must be per-tensor with at most 8-bit storage";
+    return failure();
+  }
+  if (!wq.isSigned() || wq.getStorageTypeIntegralWidth() > 8) {
+    os << "the weights must have signed storage of at most 8 bits";
+    return failure();
+  }
+  if (yq.getStorageTypeIntegralWidth() > 32) {
+    os << "the result storage is wider than 32 bits";
+    return failure();
+  }
+  std::optional<SmallVector<int64_t>> w = constantWeights(weight);
+  if (!w) {
+    os << "the weights are not a constant";
+    return failure();
+  }
+  std::optional<SmallVector<int64_t>> b;
+  if (bias) {
+    b = constantWeights(bias);
+    if (!b) {
+      os << "the bias is not a constant";
+      return failure();
+    }
+  }
+  auto wType = cast<RankedTensorType>(weight.getType());
+  plan.n = wType.getDimSize(0);
+  plan.c = c;
+  plan.cp = roundUp(c, kGroup);
+  plan.kh = kh;
+  plan.kw = kw;
+  plan.nv = plan.n > kLanes ? 2 : 1;
+  plan.mr = plan.nv == 1 ? 8 : 6;
+  plan.inputSigned = xq.isSigned();
+  plan.inputOffset = xq.isSigned() ? 128 : 0;
+  plan.zx = zeroPointOf(xq);
+
+  // Pack: weight (n, ch, i, j) -> group g = (i*kw + j)*cp/4 + ch/4, byte ch%4.
+  int64_t np = plan.np(), nr = plan.nr(), kg = plan.kGroups();
+  plan.packed.assign(np * kg * kGroup, 0);
+  SmallVector<int64_t> colSum(np, 0);
+  for (int64_t f = 0; f < plan.n; ++f)
+    for (int64_t ch = 0; ch < c; ++ch)
+      for (int64_t i = 0; i < kh; ++i)
+        for (int64_t j = 0; j < kw; ++j) {
+          int64_t value = (*w)[((f * c + ch) * kh + i) * kw + j];
+          int64_t g = (i * kw + j) * (plan.cp / kGroup) + ch / kGroup;
+          int64_t at = ((f / nr * kg + g) * nr + f % nr) * kGroup + ch % kGroup;
+          plan.packed[at] = static_cast<int8_t>(value);
+          colSum[f] += value;
+        }
+
+  // Bias with the activation offset folded in, wrapping like the i32
+  // accumulator of the reference lowering.
+  int64_t zEff = plan.zx + plan.inputOffset;
+  plan.bias.assign(np, 0);
+  for (int64_t f = 0; f < plan.n; ++f) {
+    uint32_t v = b ? static_cast<uint32_t>((*b)[f]) : 0u;
+    v -= static_cast<uint32_t>(zEff) * static_cast<uint32_t>(colSum[f]);
+    plan.bias[f] = static_cast<int32_t>(v);
+  }
+
+  // Requantization from the i32 accumulator (scale s_x * s_w, zero point 0)
+  // to the result, per output channel, exactly as qc-lower-quant does it.
+  bool doubleRound = mode == RequantMode::double_round;
+  double sy = scaleAt(yq, 0);
+  bool perChannel = isa<quant::UniformQuantizedPerAxisType>(wq);
+  uint64_t maxAbs = uint64_t(1) << 31;
+  for (int64_t f = 0; f < np; ++f) {
+    int64_t ch = perChannel ? std::min(f, plan.n - 1) : 0;
+    double ratio = scaleAt(xq, 0) * scaleAt(wq, ch) / sy;
+    std::optional<RequantMultiplier> m = computeRequantMultiplier(ratio);
+    if (!m || !requantFitsInt64(maxAbs, *m, doubleRound)) {
+      os << "the requantization of channel " << ch
+         << " needs the split 128-bit form";
+      return failure();
+    }
+    plan.mult.push_back(m->multiplier);
+    plan.shift.push_back(m->shift);
+    plan.roundPos.push_back(requantRoundingTerm(m->shift, doubleRound, true));
+    plan.roundNeg.push_back(requantRoundingTerm(m->shift, doubleRound, false));
+  }
+  plan.zy = zeroPointOf(yq);
+  plan.lo = std::max<int64_t>(yq.getStorageTypeMin(), bounds.first);
+  plan.hi = std::min<int64_t>(yq.getStorageTypeMax(), bounds.second);
+  plan.outStorage =
+      IntegerType::get(op->getContext(), yq.getStorageTypeIntegralWidth());
+  return success();
+}
+
+/// Emits the packed data of `plan` as private constant globals.
+struct PlanGlobals {
+  Value packed, bias, mult, shift, roundPos, roundNeg;
+};
+
+template <typename T>
+DenseElementsAttr denseOf(ArrayRef<T> values, Type elt) {
+  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())}, elt);
+  return DenseElementsAttr::getFromRawBuffer(
+      type, ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
+                           values.size() * sizeof(T)));
+}
+
+PlanGlobals emitGlobals(OpBuilder &b, Location loc, ModuleOp module,
+                        SymbolTable &symbols, const GemmPlan &plan,
+                        StringRef prefix) {
+  MLIRContext *ctx = b.getContext();
+  IntegerType i8 = IntegerType::get(ctx, 8), i32 = IntegerType::get(ctx, 32),
+              i64 = IntegerType::get(ctx, 64);
+  auto make = [&](StringRef what, DenseElementsAttr data) -> Value {
+    auto type = MemRefType::get(data.getType().getShape(),
+                                data.getType().getElementType());
+    memref::GlobalOp global;
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(module.getBody());
+      global = memref::GlobalOp::create(
+          b, loc, b.getStringAttr((prefix + "_" + what).str()),
+          b.getStringAttr("private"), TypeAttr::get(type), data,
+          b.getUnitAttr(), b.getI64IntegerAttr(64));
+      symbols.insert(global);
+    }
+    return memref::GetGlobalOp::create(b, loc, type, global.getSymName());
+  };
+  PlanGlobals g;
+  g.packed = make("weights", denseOf<int8_t>(plan.packed, i8));
+  g.bias = make("bias", denseOf<int32_t>(plan.bias, i32));
+  g.mult = make("multiplier", denseOf<int64_t>(plan.mult, i64));
+  g.shift = make("shift", denseOf<int64_t>(plan.shift, i64));
+  g.roundPos = make("round_pos", denseOf<int64_t>(plan.roundPos, i64));
+  g.roundNeg = make("round_neg", denseOf<int64_t>(plan.roundNeg, i64));
+  return g;
+}
+
+/// Index arithmetic helpers.
+struct IndexMath {
+  OpBuilder &b;
+  Location loc;
+  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value add(Value x, int64_t y) { return y == 0 ? x : add(x, c(y)); }
+  Value mul(Value x, int64_t y) { return y == 1 ? x : mul(x, c(y)); }
+  Value div(Value x, int64_t y) {
+    return arith::DivUIOp::create(b, loc, x, c(y));
+  }
+  Value rem(Value x, int64_t y) {
+    return arith::RemUIOp::create(b, loc, x, c(y));
+  }
+};
+
+/// How the kernel addresses activations and results for one op.
+struct KernelShape {
+  // Packed activation bytes: row `m` starts at rowBase(m); tap (i, j)
+  // adds tapOffset(i, j); then 4 * group bytes.
+  std::function<Value(IndexMath &, Value)> rowBase;
+  std::function<Value(IndexMath &, Value, Value)> tapOffset;
+  // Stores the 16 result lanes of row m, columns [col, col + 16).
+  std::function<void(OpBuilder &, Location, Value m, Value col, Value mask,
+                     Value lanes)>
+      store;
+};
+
+/// acc += the 4-byte dot products of a (u8) and w (s8), per lane.
+Value dotProduct(OpBuilder &b, Location loc, Value acc, Value a, Value w) {
+  return DotU8S8Op::create(b, loc, acc.getType(), acc, a, w);
+}
+
+/// scf.for from lb to ub by `step` carrying `iterArgs`; `body` is built with
+/// `b` positioned inside the loop and returns the yielded values.
+SmallVector<Value>
+forLoop(OpBuilder &b, Location loc, Value lb, Value ub, int64_t step,
+        ValueRange iterArgs,
+        function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+  Value stepValue = arith::ConstantIndexOp::create(b, loc, step);
+  auto loop = scf::ForOp::create(b, loc, lb, ub, stepValue, iterArgs);
+  OpBuilder::InsertionGuard guard(b);
+  Block *block = loop.getBody();
+  if (!block->empty() && block->back().hasTrait<OpTrait::IsTerminator>())
+    block->back().erase();
+  b.setInsertionPointToEnd(block);
+  SmallVector<Value> results =
+      body(loop.getInductionVar(), loop.getRegionIterArgs());
+  scf::YieldOp::create(b, loc, results);
+  return SmallVector<Value>(loop.getResults());
+}
+
+/// One register tile: rows [m0, m0 + mr) x columns [n0, n0 + nr).
+void emitTile(OpBuilder &b, Location loc, const GemmPlan &plan,
+              const PlanGlobals &g, Value packedInput, const KernelShape &ks,
+              Value m0, int64_t mr, Value n0) {
+  IndexMath im{b, loc};
+  MLIRContext *ctx = b.getContext();
+  IntegerType i8 = IntegerType::get(ctx, 8), i32 = IntegerType::get(ctx, 32),
+              i64 = IntegerType::get(ctx, 64);
+  auto v16i32 = VectorType::get({kLanes}, i32);
+  auto v16i64 = VectorType::get({kLanes}, i64);
+  auto v4i8 = VectorType::get({kGroup}, i8);
+  auto v1i32 = VectorType::get({1}, i32);
+  auto vW = VectorType::get({kLanes * kGroup}, i8);
+  int64_t nv = plan.nv, nr = plan.nr(), kg = plan.kGroups();
+  int64_t groupsPerTap = plan.cp / kGroup;
+
+  SmallVector<Value> rows, bases;
+  for (int64_t i = 0; i < mr; ++i) {
+    rows.push_back(im.add(m0, i));
+    bases.push_back(ks.rowBase(im, rows.back()));
+  }
+  // Packed weight panel of this column tile.
+  Value panel = im.mul(im.div(n0, nr), kg * nr * kGroup);
+
+  Value zero = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(v16i32, b.getI32IntegerAttr(0)));
+  SmallVector<Value> init(mr * nv, zero);
+  SmallVector<Value> accs = forLoop(
+      b, loc, im.c(0), im.c(plan.kh), 1, init,
+      [&](Value ki, ValueRange a1) {
+        return forLoop(b, loc, im.c(0), im.c(plan.kw), 1, a1,
+                       [&](Value kj, ValueRange a2) {
+          Value tap = ks.tapOffset(im, ki, kj);
+          Value tapGroup =
+              im.mul(im.add(im.mul(ki, plan.kw), kj), groupsPerTap);
+          return forLoop(b, loc, im.c(0), im.c(groupsPerTap), 1, a2,
+                         [&](Value gi, ValueRange a3) {
+            Value group = im.add(tapGroup, gi);
+            Value wBase = im.add(panel, im.mul(group, nr * kGroup));
+            SmallVector<Value> w;
+            for (int64_t j = 0; j < nv; ++j) {
+              Value at = im.add(wBase, j * kLanes * kGroup);
+              Value bytes =
+                  vector::LoadOp::create(b, loc, vW, g.packed, ValueRange{at});
+              w.push_back(bytes);
+            }
+            Value inner = im.add(tap, im.mul(gi, kGroup));
+            SmallVector<Value> next(a3);
+            for (int64_t i = 0; i < mr; ++i) {
+              Value at = im.add(bases[i], inner);
+              Value bytes = vector::LoadOp::create(b, loc, v4i8, packedInput,
+                                                   ValueRange{at});
+              Value word = vector::BitCastOp::create(b, loc, v1i32, bytes);
+              Value scalar =
+                  vector::ExtractOp::create(b, loc, word, ArrayRef<int64_t>{0});
+              Value a = vector::BitCastOp::create(
+                  b, loc, vW,
+                  vector::BroadcastOp::create(b, loc, v16i32, scalar));
+              for (int64_t j = 0; j < nv; ++j)
+                next[i * nv + j] = dotProduct(b, loc, next[i * nv + j], a, w[j]);
+            }
+            return next;
+          });
+        });
+      });
+
+  // Epilogue: bias, requantize, zero point, clamp, store.
+  auto splat64 = [&](int64_t v) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(v16i64, b.getI64IntegerAttr(v)));
+  };
+  Value zero64 = splat64(0), zy = splat64(plan.zy), lo = splat64(plan.lo),
+        hi = splat64(plan.hi);
+  auto vOut = VectorType::get({kLanes}, plan.outStorage);
+  auto maskType = VectorType::get({kLanes}, b.getI1Type());
+  for (int64_t j = 0; j < nv; ++j) {
+    Value col = im.add(n0, j * kLanes);
+    auto load = [&](Value mem, VectorType t) -> Value {
+      return vector::LoadOp::create(b, loc, t, mem, ValueRange{col});
+    };
+    Value bias = load(g.bias, v16i32);
+    Value mult = load(g.mult, v16i64), shift = load(g.shift, v16i64);
+    Value pos = load(g.roundPos, v16i64), neg = load(g.roundNeg, v16i64);
+    Value mask;
+    if (plan.n % nr != 0) {
+      Value left = arith::SubIOp::create(b, loc, im.c(plan.n), col);
+      mask = vector::CreateMaskOp::create(b, loc, maskType, ValueRange{left});
+    }
+    for (int64_t i = 0; i < mr; ++i) {
+      Value acc = arith::AddIOp::create(b, loc, accs[i * nv + j], bias);
+      Value d = arith::ExtSIOp::create(b, loc, v16i64, acc);
+      Value prod = arith::MulIOp::create(b, loc, d, mult);
+      Value nonNeg =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, d, zero64);
+      Value term = arith::SelectOp::create(b, loc, nonNeg, pos, neg);
+      Value t = arith::AddIOp::create(b, loc, prod, term);
+      t = arith::ShRSIOp::create(b, loc, t, shift);
+      if (plan.zy != 0)
+        t = arith::AddIOp::create(b, loc, t, zy);
+      t = arith::MaxSIOp::create(b, loc, t, lo);
+      t = arith::MinSIOp::create(b, loc, t, hi);
+      Value out = arith::TruncIOp::create(b, loc, vOut, t);
+      ks.store(b, loc, rows[i], col, mask, out);
+    }
+  }
+}
+
+/// Row loop: full tiles of plan.mr rows, then single rows.
+void emitRowLoops(OpBuilder &b, Location loc, const GemmPlan &plan,
+                  const PlanGlobals &g, Value packedInput,
+                  const KernelShape &ks, Value rows) {
+  IndexMath im{b, loc};
+  Value full = im.mul(im.div(rows, plan.mr), plan.mr);
+  auto tiles = [&](Value lb, Value ub, int64_t mr) {
+    forLoop(b, loc, lb, ub, mr, ValueRange{}, [&](Value m0, ValueRange) {
+      forLoop(b, loc, im.c(0), im.c(plan.np()), plan.nr(), ValueRange{},
+              [&](Value n0, ValueRange) {
+                emitTile(b, loc, plan, g, packedInput, ks, m0, mr, n0);
+                return SmallVector<Value>();
+              });
+      return SmallVector<Value>();
+    });
+  };
+  tiles(im.c(0), full, plan.mr);
+  tiles(full, rows, 1);
+}
+
+/// The input storage as a buffer of any layout.
+Value inputBuffer(OpBuilder &b, Location loc, Value quantized) {
+  auto qt = cast<RankedTensorType>(quantized.getType());
+  auto storage = qt.clone(IntegerType::get(
+      b.getContext(), qtypeOf(quantized).getStorageTypeIntegralWidth()));
+  Value s = quant::StorageCastOp::create(b, loc, storage, quantized);
+  SmallVector<int64_t> strides(qt.getRank(), ShapedType::kDynamic);
+  auto layout = StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic,
+                                       strides);
+  auto type = MemRefType::get(qt.getShape(), storage.getElementType(), layout);
+  return bufferization::ToBufferOp::create(b, loc, type, s, /*read_only=*/true);
+}
+
+/// The activation byte of a storage value: zero/sign-extended + offset.
+Value activationByte(OpBuilder &b, Location loc, Value v, const GemmPlan &plan) {
+  IntegerType i8 = b.getI8Type();
+  auto it = cast<IntegerType>(v.getType());
+  if (it.getWidth() < 8)
+    v = plan.inputSigned ? arith::ExtSIOp::create(b, loc, i8, v).getResult()
+                         : arith::ExtUIOp::create(b, loc, i8, v).getResult();
+  if (plan.inputOffset)
+    v = arith::XOrIOp::create(
+        b, loc, v, arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(-128)));
+  return v;
+}
+
+/// A flat, 64-byte aligned byte buffer of `size` elements.
+Value allocBytes(OpBuilder &b, Location loc, Value size, Type elt) {
+  auto type = MemRefType::get({ShapedType::kDynamic}, elt);
+  return memref::AllocOp::create(b, loc, type, ValueRange{size},
+                                 b.getI64IntegerAttr(64));
+}
+
+/// The result: a fresh buffer of the op's result storage type, its flat view
+/// for the kernel's stores, and the tensor the op is replaced with.
+struct ResultBuffer {
+  Value buffer, flat;
+};
+
+ResultBuffer allocResult(OpBuilder &b, Location loc, RankedTensorType type,
+                         ArrayRef<Value> dynamicSizes, IntegerType storage) {
+  auto mt = MemRefType::get(type.getShape(), storage);
+  Value buffer = memref::AllocOp::create(b, loc, mt, dynamicSizes,
+                                         b.getI64IntegerAttr(64));
+  ReassociationIndices all;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    all.push_back(d);
+  Value flat = memref::CollapseShapeOp::create(b, loc, buffer,
+                                               ArrayRef<ReassociationIndices>{all});
+  return {buffer, flat};
+}
+
+Value finishResult(OpBuilder &b, Location loc, Value buffer,
+                   RankedTensorType resultType) {
+  auto storageType = resultType.clone(
+      cast<MemRefType>(buffer.getType()).getElementType());
+  Value t = bufferization::ToTensorOp::create(b, loc, storageType, buffer,
+                                              b.getUnitAttr(), b.getUnitAttr());
+  return quant::StorageCastOp::create(b, loc, resultType, t);
+}
+
+std::string symbolPrefix(Operation *op) {
+  std::string name = "__qc_ukernel";
+  if (auto nameLoc = dyn_cast<NameLoc>(op->getLoc())) {
+    name += "_";
+    for (char ch : nameLoc.getName().strref())
+      name += llvm::isAlnum(ch) ? ch : '_';
+  }
+  return name;
+}
+
+struct VectorizeFullyConnected : OpRewritePattern<FullyConnectedOp> {
+  VectorizeFullyConnected(MLIRContext *ctx, SymbolTable &symbols)
+      : OpRewritePattern(ctx), symbols(symbols) {}
+  SymbolTable &symbols;
+
+  LogicalResult matchAndRewrite(FullyConnectedOp op,
+                                PatternRewriter &b) const override {
+    auto xType = cast<RankedTensorType>(op.getInput().getType());
+    auto outType = cast<RankedTensorType>(op.getResult().getType());
+    int64_t k = xType.getDimSize(1);
+    if (ShapedType::isDynamic(k))
+      return b.notifyMatchFailure(op, "dynamic K");
+    GemmPlan plan;
+    std::string why;
+    if (failed(planGemm(op, op.getInput(), op.getWeight(), op.getBias(),
+                        op.getResult(), op.getMode(),
+                        op.getResultStorageBounds(), k, 1, 1, plan, why)))
+      return b.notifyMatchFailure(op, why);
+
+    Location loc = op.getLoc();
+    IndexMath im{b, loc};
+    auto module = op->getParentOfType<ModuleOp>();
+    PlanGlobals g = emitGlobals(b, loc, module, symbols, plan,
+                                symbolPrefix(op));
+    Value x = inputBuffer(b, loc, op.getInput());
+    Value rows = memref::DimOp::create(b, loc, x, 0);
+
+    // Pack: rows of cp bytes, the K tail zero (its weights are zero).
+    Value packed = allocBytes(b, loc, im.mul(rows, plan.cp), b.getI8Type());
+    scf::ForOp::create(
+        b, loc, im.c(0), rows, im.c(1), ValueRange{},
+        [&](OpBuilder &nb, Location nl, Value m, ValueRange) {
+          IndexMath in{nb, nl};
+          Value base = in.mul(m, plan.cp);
+          scf::ForOp::create(
+              nb, nl, in.c(0), in.c(k), in.c(1), ValueRange{},
+              [&](OpBuilder &kb, Location kl, Value kk, ValueRange) {
+                Value v = memref::LoadOp::create(kb, kl, x, ValueRange{m, kk});
+                v = activationByte(kb, kl, v, plan);
+                IndexMath kn{kb, kl};
+                memref::StoreOp::create(kb, kl, v, packed,
+                                        ValueRange{kn.add(base, kk)});
+                scf::YieldOp::create(kb, kl);
+              });
+          for (int64_t t = k; t < plan.cp; ++t)
+            memref::StoreOp::create(
+                nb, nl, arith::ConstantOp::create(nb, nl, nb.getI8IntegerAttr(0)),
+                packed, ValueRange{in.add(base, t)});
+          scf::YieldOp::create(nb, nl);
+        });
+
+    SmallVector<Value> dyn;
+    if (outType.isDynamicDim(0))
+      dyn.push_back(rows);
+    ResultBuffer out = allocResult(b, loc, outType, dyn, plan.outStorage);
+    int64_t n = plan.n;
+    KernelShape ks;
+    ks.rowBase = [&](IndexMath &m, Value row) { return m.mul(row, plan.cp); };
+    ks.tapOffset = [&](IndexMath &m, Value, Value) { return m.c(0); };
+    ks.store = [&](OpBuilder &sb, Location sl, Value row, Value col,
+                   Value mask, Value lanes) {
+      IndexMath sm{sb, sl};
+      Value at = sm.add(sm.mul(row, n), col);
+      if (mask)
+        vector::MaskedStoreOp::create(sb, sl, out.flat, ValueRange{at}, mask,
+                                      lanes);
+      else
+        vector::StoreOp::create(sb, sl, lanes, out.flat, ValueRange{at});
+    };
+    emitRowLoops(b, loc, plan, g, packed, ks, rows);
+    b.replaceOp(op, finishResult(b, loc, out.buffer, outType));
+    return success();
+  }
+};
+
+struct VectorizeConv2D : OpRewritePattern<Conv2DOp> {
+  VectorizeConv2D(MLIRContext *ctx, SymbolTable &symbols)
+      : OpRewritePattern(ctx), symbols(symbols) {}
+  SymbolTable &symbols;
+
+  LogicalResult matchAndRewrite(Conv2DOp op,
+                                PatternRewriter &b) const override {
+    auto xType = cast<RankedTensorType>(op.getInput().getType());
+    auto wType = cast<RankedTensorType>(op.getWeight().getType());
+    auto outType = cast<RankedTensorType>(op.getResult().getType());
+    if (op.getGroups() != 1)
+      return b.notifyMatchFailure(op, "grouped convolution");
+    for (int64_t d = 1; d < 4; ++d)
+      if (xType.isDynamicDim(d) || outType.isDynamicDim(d))
+        return b.notifyMatchFailure(op, "dynamic channel or spatial size");
+    int64_t c = xType.getDimSize(1), h = xType.getDimSize(2),
+            w = xType.getDimSize(3);
+    int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
+    GemmPlan plan;
+    std::string why;
+    if (failed(planGemm(op, op.getInput(), op.getWeight(), op.getBias(),
+                        op.getResult(), op.getMode(),
+                        op.getResultStorageBounds(), c, kh, kw, plan, why)))
+      return b.notifyMatchFailure(op, why);
+
+    ArrayRef<int64_t> pad = op.getPadding(), st = op.getStrides(),
+                      dil = op.getDilations();
+    int64_t hp = h + pad[0] + pad[2], wp = w + pad[1] + pad[3];
+    int64_t oh = outType.getDimSize(2), ow = outType.getDimSize(3);
+    int64_t f = plan.n, cp = plan.cp, plane = oh * ow;
+
+    Location loc = op.getLoc();
+    IndexMath im{b, loc};
+    auto module = op->getParentOfType<ModuleOp>();
+    PlanGlobals g = emitGlobals(b, loc, module, symbols, plan,
+                                symbolPrefix(op));
+    Value x = inputBuffer(b, loc, op.getInput());
+    Value batch = memref::DimOp::create(b, loc, x, 0);
+
+    // Pack: NCHW -> padded NHWC bytes, the padding (spatial and the channel
+    // tail) holding the zero point's byte.
+    Value packed =
+        allocBytes(b, loc, im.mul(batch, hp * wp * cp), b.getI8Type());
+    int64_t padByte = (plan.zx + plan.inputOffset) & 0xff;
+    Value padValue = arith::ConstantOp::create(
+        b, loc, b.getI8IntegerAttr(static_cast<int8_t>(padByte)));
+    Value packedSize = im.mul(batch, hp * wp * cp);
+    scf::ForOp::create(b, loc, im.c(0), packedSize, im.c(1), ValueRange{},
+                       [&](OpBuilder &nb, Location nl, Value i, ValueRange) {
+                         memref::StoreOp::create(nb, nl, padValue, packed,
+                                                 ValueRange{i});
+                         scf::YieldOp::create(nb, nl);
+                       });
+    auto nest = [&](OpBuilder &ob, Location ol, ArrayRef<Value> ubs,
+                    function_ref<void(OpBuilder &, Location, ValueRange)> body) {
+      SmallVector<Value> lbs(ubs.size(), arith::ConstantIndexOp::create(ob, ol, 0));
+      SmallVector<Value> steps(ubs.size(),
+                               arith::ConstantIndexOp::create(ob, ol, 1));
+      scf::buildLoopNest(ob, ol, lbs, ubs, steps,
+                         [&](OpBuilder &lb, Location ll, ValueRange ivs) {
+                           body(lb, ll, ivs);
+                         });
+    };
+    nest(b, loc, {batch, im.c(c), im.c(h), im.c(w)},
+         [&](OpBuilder &nb, Location nl, ValueRange iv) {
+           IndexMath in{nb, nl};
+           Value v = memref::LoadOp::create(nb, nl, x, iv);
+           v = activationByte(nb, nl, v, plan);
+           Value at = in.mul(iv[0], hp);
+           at = in.mul(in.add(at, in.add(iv[2], pad[0])), wp);
+           at = in.mul(in.add(at, in.add(iv[3], pad[1])), cp);
+           at = in.add(at, iv[1]);
+           memref::StoreOp::create(nb, nl, v, packed, ValueRange{at});
+         });
+
+    SmallVector<Value> dyn;
+    if (outType.isDynamicDim(0))
+      dyn.push_back(batch);
+    ResultBuffer out = allocResult(b, loc, outType, dyn, plan.outStorage);
+    KernelShape ks;
+    ks.rowBase = [&](IndexMath &m, Value row) {
+      Value n = m.div(row, plane), r = m.rem(row, plane);
+      Value y = m.div(r, ow), xx = m.rem(r, ow);
+      Value at = m.mul(m.add(m.mul(n, hp), m.mul(y, st[0])), wp);
+      return m.mul(m.add(at, m.mul(xx, st[1])), cp);
+    };
+    ks.tapOffset = [&](IndexMath &m, Value i, Value j) {
+      return m.add(m.mul(i, dil[0] * wp * cp), m.mul(j, dil[1] * cp));
+    };
+    auto idxVecType = VectorType::get({kLanes}, b.getIndexType());
+    SmallVector<int64_t> laneOffsets;
+    for (int64_t l = 0; l < kLanes; ++l)
+      laneOffsets.push_back(l * plane);
+    Value laneOffsetVec = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(
+                    VectorType::get({kLanes}, b.getI64Type()),
+                    ArrayRef<int64_t>(laneOffsets)));
+    Value laneOffsetIdx =
+        arith::IndexCastOp::create(b, loc, idxVecType, laneOffsetVec);
+    ks.store = [&](OpBuilder &sb, Location sl, Value row, Value col,
+                   Value mask, Value lanes) {
+      IndexMath sm{sb, sl};
+      // out[n, col + lane, r] = flat[(n * f + col) * plane + r + lane * plane]
+      Value n = sm.div(row, plane), r = sm.rem(row, plane);
+      Value base = sm.add(sm.mul(sm.add(sm.mul(n, f), col), plane), r);
+      if (!mask)
+        mask = arith::ConstantOp::create(
+            sb, sl, DenseElementsAttr::get(
+                        VectorType::get({kLanes}, sb.getI1Type()), true));
+      vector::ScatterOp::create(sb, sl, Type(), out.flat, ValueRange{base},
+                                laneOffsetIdx, mask, lanes);
+    };
+    emitRowLoops(b, loc, plan, g, packed, ks, im.mul(batch, plane));
+    b.replaceOp(op, finishResult(b, loc, out.buffer, outType));
+    return success();
+  }
+};
+
+struct QCVectorizeIntegerOpsPass
+    : qc::impl::QCVectorizeIntegerOpsPassBase<QCVectorizeIntegerOpsPass> {
+  using QCVectorizeIntegerOpsPassBase::QCVectorizeIntegerOpsPassBase;
+
+  LogicalResult initialize(MLIRContext *ctx) override {
+    if (isa == "avx512-vnni")
+      return success();
+    return emitError(UnknownLoc::get(ctx))
+           << "qc-vectorize-integer-ops: unknown isa '" << isa
+           << "' (supported: avx512-vnni)";
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SymbolTable symbols(module);
+    RewritePatternSet patterns(&getContext());
+    patterns.add<VectorizeFullyConnected, VectorizeConv2D>(&getContext(),
+                                                           symbols);
+    walkAndApplyPatterns(module, std::move(patterns));
+  }
+};
+
+} // namespace

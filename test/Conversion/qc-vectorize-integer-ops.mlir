@@ -1,0 +1,145 @@
+// RUN: quant-opt %s -split-input-file -qc-vectorize-integer-ops -canonicalize | FileCheck %s
+// The kernels go all the way down with the rest of the pipeline; on hosts
+// without AVX-512 VNNI the dot products take the portable path.
+// RUN: quant-opt %s -split-input-file -qc-vectorize-integer-ops -qc-lower-integer-ops -qc-lower-quant -qc-lower-to-llvm | FileCheck %s --check-prefix=LLVM
+// RUN: not quant-opt %s -split-input-file -qc-vectorize-integer-ops=isa=sse2 2>&1 | FileCheck %s --check-prefix=ISA
+
+// ISA: unknown isa 'sse2' (supported: avx512-vnni)
+
+// LLVM-NOT: qc.
+// LLVM-NOT: quant.
+
+// Fully connected, i8 activations (zero point -3, read as bytes xor 0x80),
+// K = 5 padded to 8, N = 3 in one 16-lane column tile.
+!x = !quant.uniform<i8:f32, 0.1:-3>
+!w = !quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02, 0.03}>
+!b = !quant.uniform<i32:f32:0, {0.001, 0.002, 0.003}>
+!y = !quant.uniform<u8:f32, 0.05:10>
+// Weights packed [N/16][K/4][16][4]: group 0 holds k = 0..3 of each channel,
+// group 1 k = 4 and three zero bytes.
+// CHECK-DAG: memref.global "private" constant @__qc_ukernel_weights : memref<128xi8> = dense<"0x01020304FFFEFDFC7F81000100000000{{0+}}05000000FB000000FF000000{{0+}}"> {alignment = 64 : i64}
+// The bias absorbs -(zx + 128) * sum_k w: 100 - 125 * 15, -200 + 125 * 15.
+// CHECK-DAG: memref.global "private" constant @__qc_ukernel_bias : memref<16xi32> = dense<[-1775, 1675, 300, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
+// CHECK-DAG: memref.global "private" constant @__qc_ukernel_multiplier : memref<16xi64>
+// CHECK-DAG: memref.global "private" constant @__qc_ukernel_shift : memref<16xi64>
+// CHECK-DAG: memref.global "private" constant @__qc_ukernel_round_pos : memref<16xi64>
+// CHECK-DAG: memref.global "private" constant @__qc_ukernel_round_neg : memref<16xi64>
+// CHECK-LABEL: func.func @fc
+// CHECK:         %[[XS:.*]] = quant.scast %{{.*}} : tensor<?x5x!quant.uniform<i8{{.*}}>> to tensor<?x5xi8>
+// CHECK:         %[[PACK:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xi8>
+// CHECK:         scf.for
+// CHECK:           arith.xori %{{.*}}, %c-128_i8 : i8
+// CHECK:         %[[OUT:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x3xi8>
+// CHECK:         %[[FLAT:.*]] = memref.collapse_shape %[[OUT]]
+// Full tiles of 8 rows (one 16-lane column vector: 8 accumulators).
+// CHECK:         scf.for %{{.*}} step %c8
+// CHECK:           scf.for {{.*}} iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
+// CHECK:             vector.load %{{.*}} : memref<128xi8>, vector<64xi8>
+// CHECK:             vector.load %[[PACK]][%{{.*}}] : memref<?xi8>, vector<4xi8>
+// CHECK:             vector.broadcast %{{.*}} : i32 to vector<16xi32>
+// CHECK:             qc.dot_u8s8 %{{.*}}, %{{.*}}, %{{.*}} : vector<64xi8> -> vector<16xi32>
+// CHECK-COUNT-7:     qc.dot_u8s8
+// Epilogue: bias, the i64 multiply/round/shift of qc.requantize, zero
+// point, clamp (ReLU and u8), narrowing, masked store of the 3 valid lanes.
+// CHECK:           vector.{{create|constant}}_mask {{.*}} : vector<16xi1>
+// CHECK:           arith.addi %{{.*}} : vector<16xi32>
+// CHECK:           arith.extsi %{{.*}} : vector<16xi32> to vector<16xi64>
+// CHECK:           arith.muli %{{.*}} : vector<16xi64>
+// CHECK:           arith.cmpi sge
+// CHECK:           arith.select
+// CHECK:           arith.shrsi
+// CHECK:           arith.maxsi
+// CHECK:           arith.minsi
+// CHECK:           arith.trunci %{{.*}} : vector<16xi64> to vector<16xi8>
+// CHECK:           vector.maskedstore %[[FLAT]]
+// Remainder rows one at a time.
+// CHECK:         scf.for %{{.*}} step %c1
+// CHECK:           qc.dot_u8s8
+// CHECK-NOT:       qc.dot_u8s8
+// CHECK:           vector.maskedstore %[[FLAT]]
+// CHECK:         %[[T:.*]] = bufferization.to_tensor %[[OUT]] restrict writable
+// CHECK:         %[[R:.*]] = quant.scast %[[T]] : tensor<?x3xi8> to tensor<?x3x!quant.uniform<u8
+// CHECK:         return %[[R]]
+func.func @fc(%x: tensor<?x5x!x>) -> tensor<?x3x!y> {
+  %wc = arith.constant dense<[[1, 2, 3, 4, 5], [-1, -2, -3, -4, -5], [127, -127, 0, 1, -1]]> : tensor<3x5xi8>
+  %w = quant.scast %wc : tensor<3x5xi8> to tensor<3x5x!w>
+  %bc = arith.constant dense<[100, -200, 300]> : tensor<3xi32>
+  %b = quant.scast %bc : tensor<3xi32> to tensor<3x!b>
+  %y = qc.fully_connected %x, %w, %b clamp_min = 0.0 : tensor<?x5x!x>, tensor<3x5x!w>, tensor<3x!b> -> tensor<?x3x!y>
+  return %y : tensor<?x3x!y>
+}
+
+// -----
+
+// N = 40 > 16: two 16-lane vectors per tile, 6 rows, N padded to 64.
+!x = !quant.uniform<u8:f32, 0.1:0>
+!w = !quant.uniform<i8:f32, 0.01>
+!y = !quant.uniform<i8:f32, 0.05>
+// CHECK-LABEL: func.func @fc_wide
+// CHECK:         scf.for %{{.*}} = %c0 to %c12 step %c6
+// CHECK:           scf.for %{{.*}} = %c0 to %c64 step %c32
+// CHECK:             scf.for {{.*}} -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
+// CHECK-COUNT-12:      qc.dot_u8s8
+// CHECK-NOT:           arith.xori
+func.func @fc_wide(%x: tensor<13x64x!x>) -> tensor<13x40x!y> {
+  %wc = arith.constant dense<3> : tensor<40x64xi8>
+  %w = quant.scast %wc : tensor<40x64xi8> to tensor<40x64x!w>
+  %y = qc.fully_connected %x, %w : tensor<13x64x!x>, tensor<40x64x!w> -> tensor<13x40x!y>
+  return %y : tensor<13x40x!y>
+}
+
+// -----
+
+// Convolution: NCHW -> NHWC bytes padded with the zero point (7), C = 3
+// padded to 4, K = 3*3*4; rows are output pixels, results scattered into
+// the NCHW output planes.
+!x = !quant.uniform<u8:f32, 0.02:7>
+!w = !quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02}>
+!y = !quant.uniform<i8:f32, 0.05:-2>
+// CHECK-DAG: memref.global "private" constant @__qc_ukernel_weights : memref<576xi8>
+// The bias is -7 * sum(w) = -7 * 27.
+// CHECK-DAG: memref.global "private" constant @__qc_ukernel_bias : memref<16xi32> = dense<[-189, -189, 0,
+// CHECK-LABEL: func.func @conv
+// CHECK:         %[[PACK:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xi8>
+// CHECK:         scf.for
+// CHECK:           memref.store %c7_i8, %[[PACK]]
+// CHECK:         %[[OUT:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x2x3x3xi8>
+// CHECK:         %[[FLAT:.*]] = memref.collapse_shape %[[OUT]]
+// CHECK:         scf.for %{{.*}} step %c8
+// Taps (3 x 3), then the channel groups of each tap.
+// CHECK:           scf.for %{{.*}} = %c0 to %c3 step %c1
+// CHECK:             scf.for %{{.*}} = %c0 to %c3 step %c1
+// CHECK-COUNT-8:       qc.dot_u8s8
+// CHECK:           vector.scatter %[[FLAT]]
+func.func @conv(%x: tensor<?x3x5x5x!x>) -> tensor<?x2x3x3x!y> {
+  %wc = arith.constant dense<1> : tensor<2x3x3x3xi8>
+  %w = quant.scast %wc : tensor<2x3x3x3xi8> to tensor<2x3x3x3x!w>
+  %y = qc.conv2d %x, %w strides = [2, 2] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 mode = single_round
+     : tensor<?x3x5x5x!x>, tensor<2x3x3x3x!w> -> tensor<?x2x3x3x!y>
+  return %y : tensor<?x2x3x3x!y>
+}
+
+// -----
+
+// Left for the reference lowering: float_scale, grouped convolutions,
+// weights that are not constants.
+!x = !quant.uniform<u8:f32, 0.02:7>
+!w = !quant.uniform<i8:f32, 0.01>
+!y = !quant.uniform<i8:f32, 0.05>
+// CHECK-LABEL: func.func @left_alone
+// CHECK-NOT:     qc.dot_u8s8
+// CHECK:         qc.fully_connected {{.*}} mode = float_scale
+// CHECK:         qc.conv2d {{.*}} groups = 2
+// CHECK:         qc.fully_connected
+// CHECK-NOT:     qc.dot_u8s8
+func.func @left_alone(%x: tensor<2x4x!x>, %img: tensor<1x4x3x3x!x>, %wa: tensor<3x4x!w>) -> (tensor<2x3x!y>, tensor<1x4x3x3x!y>, tensor<2x3x!y>) {
+  %wc = arith.constant dense<1> : tensor<3x4xi8>
+  %w = quant.scast %wc : tensor<3x4xi8> to tensor<3x4x!w>
+  %a = qc.fully_connected %x, %w mode = float_scale : tensor<2x4x!x>, tensor<3x4x!w> -> tensor<2x3x!y>
+  %gc = arith.constant dense<1> : tensor<4x2x1x1xi8>
+  %g = quant.scast %gc : tensor<4x2x1x1xi8> to tensor<4x2x1x1x!w>
+  %b = qc.conv2d %img, %g strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 2
+     : tensor<1x4x3x3x!x>, tensor<4x2x1x1x!w> -> tensor<1x4x3x3x!y>
+  %c = qc.fully_connected %x, %wa : tensor<2x4x!x>, tensor<3x4x!w> -> tensor<2x3x!y>
+  return %a, %b, %c : tensor<2x3x!y>, tensor<1x4x3x3x!y>, tensor<2x3x!y>
+}
