@@ -357,6 +357,7 @@ llvm::json::Value ratio(const Timing &num, const Timing &den) {
 } // namespace
 
 int main(int argc, char **argv) {
+  qc::runner::keepFreedBuffersInHeap();
   Options opt;
   for (int i = 1; i < argc; ++i) {
     llvm::StringRef a = argv[i];

@@ -28,6 +28,10 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/ADT/DenseSet.h"
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
@@ -1131,4 +1135,14 @@ qc::runner::benchmark(JitModule &jit, const FunctionSignature &fn,
     sum += s;
   result.meanSeconds = sum / double(n);
   return result;
+}
+
+void qc::runner::keepFreedBuffersInHeap() {
+#if defined(__GLIBC__)
+  // The largest values glibc accepts: every block comes from the heap, and
+  // the heap top is never given back.
+  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+  mallopt(M_MMAP_MAX, 0);
+  mallopt(M_TRIM_THRESHOLD, -1);
+#endif
 }

@@ -71,21 +71,21 @@ func.func @fc(%x: tensor<?x5x!x>) -> tensor<?x3x!y> {
 
 // -----
 
-// N = 40 > 16: two 16-lane vectors per tile, 6 rows, N padded to 64.
+// N = 40 > 16: two 16-lane vectors per tile, 8 rows, N padded to 64.
 !x = !quant.uniform<u8:f32, 0.1:0>
 !w = !quant.uniform<i8:f32, 0.01>
 !y = !quant.uniform<i8:f32, 0.05>
 // CHECK-LABEL: func.func @fc_wide
-// CHECK:         scf.for %{{.*}} = %c0 to %c12 step %c6
+// CHECK:         scf.for %{{.*}} = %c0 to %c16 step %c8
 // CHECK:           scf.for %{{.*}} = %c0 to %c64 step %c32
-// CHECK:             scf.for {{.*}} -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
-// CHECK-COUNT-12:      qc.dot_u8s8
+// CHECK:             scf.for {{.*}} -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
+// CHECK-COUNT-16:      qc.dot_u8s8
 // CHECK-NOT:           arith.xori
-func.func @fc_wide(%x: tensor<13x64x!x>) -> tensor<13x40x!y> {
+func.func @fc_wide(%x: tensor<19x64x!x>) -> tensor<19x40x!y> {
   %wc = arith.constant dense<3> : tensor<40x64xi8>
   %w = quant.scast %wc : tensor<40x64xi8> to tensor<40x64x!w>
-  %y = qc.fully_connected %x, %w : tensor<13x64x!x>, tensor<40x64x!w> -> tensor<13x40x!y>
-  return %y : tensor<13x40x!y>
+  %y = qc.fully_connected %x, %w : tensor<19x64x!x>, tensor<40x64x!w> -> tensor<19x40x!y>
+  return %y : tensor<19x40x!y>
 }
 
 // -----
@@ -101,8 +101,8 @@ func.func @fc_wide(%x: tensor<13x64x!x>) -> tensor<13x40x!y> {
 // CHECK-DAG: memref.global "private" constant @__qc_ukernel_bias : memref<16xi32> = dense<[-189, -189, 0,
 // CHECK-LABEL: func.func @conv
 // CHECK:         %[[PACK:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xi8>
-// CHECK:         scf.for
-// CHECK:           memref.store %c7_i8, %[[PACK]]
+// CHECK:         scf.for {{.*}} step %c64
+// CHECK:           vector.store %{{.*}}, %[[PACK]][%{{.*}}] : memref<?xi8>, vector<64xi8>
 // CHECK:         %[[OUT:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x2x3x3xi8>
 // CHECK:         %[[FLAT:.*]] = memref.collapse_shape %[[OUT]]
 // CHECK:         scf.for %{{.*}} step %c8
@@ -117,6 +117,30 @@ func.func @conv(%x: tensor<?x3x5x5x!x>) -> tensor<?x2x3x3x!y> {
   %y = qc.conv2d %x, %w strides = [2, 2] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 mode = single_round
      : tensor<?x3x5x5x!x>, tensor<2x3x3x3x!w> -> tensor<?x2x3x3x!y>
   return %y : tensor<?x2x3x3x!y>
+}
+
+// -----
+
+// 16 channels, W = 8, 8 x 8 output planes: the input is transposed 16
+// channels x 8 pixels at a time, and each tile of 8 pixels is transposed
+// back and stored as 8 consecutive bytes per channel.
+!x = !quant.uniform<u8:f32, 0.02:7>
+!w = !quant.uniform<i8:f32, 0.01>
+!y = !quant.uniform<u8:f32, 0.05>
+// CHECK-LABEL: func.func @conv_vector_pack
+// CHECK:         vector.load %{{.*}} : memref<?x16x8x8xi8>, vector<8xi8>
+// CHECK:         vector.shuffle {{.*}} : vector<128xi8>, vector<128xi8>
+// CHECK:         vector.store %{{.*}} : memref<?xi8>, vector<16xi8>
+// CHECK:         qc.dot_u8s8
+// CHECK:         vector.shuffle {{.*}} : vector<128xi8>, vector<128xi8>
+// CHECK-COUNT-16: vector.store %{{.*}} : memref<?xi8>, vector<8xi8>
+// CHECK-NOT:     vector.scatter
+func.func @conv_vector_pack(%x: tensor<?x16x8x8x!x>) -> tensor<?x16x8x8x!y> {
+  %wc = arith.constant dense<1> : tensor<16x16x3x3xi8>
+  %w = quant.scast %wc : tensor<16x16x3x3xi8> to tensor<16x16x3x3x!w>
+  %y = qc.conv2d %x, %w strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1
+     : tensor<?x16x8x8x!x>, tensor<16x16x3x3x!w> -> tensor<?x16x8x8x!y>
+  return %y : tensor<?x16x8x8x!y>
 }
 
 // -----

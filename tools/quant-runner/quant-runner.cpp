@@ -146,6 +146,7 @@ std::string formatSeconds(double s) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  runner::keepFreedBuffersInHeap();
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv,

@@ -193,6 +193,15 @@ llvm::Expected<BenchmarkResult> benchmark(JitModule &jit,
                                           llvm::ArrayRef<npy::Array> inputs,
                                           const BenchmarkOptions &options);
 
+/// Makes the process keep freed memory in its heap instead of returning it to
+/// the system (glibc: no mmap for large blocks, no trimming). Compiled models
+/// allocate their intermediate buffers with malloc on every call; with the
+/// default policy every buffer over 128 KiB is a fresh mmap whose pages fault
+/// in again on each call (a third of resnet20's time at batch 64). Tools
+/// that run compiled code repeatedly call this once at start-up; it changes
+/// a process-wide setting, so the library never calls it by itself.
+void keepFreedBuffersInHeap();
+
 } // namespace qc::runner
 
 #endif // QC_RUNNER_JITMODULE_H

@@ -92,7 +92,7 @@ struct GemmPlan {
   // Problem: rows x N over K = taps * Cp (Cp = C rounded up to 4).
   int64_t n = 0, c = 0, cp = 0, kh = 1, kw = 1;
   // Register tile: mr rows x nv vectors of 16 lanes.
-  int64_t mr = 6, nv = 2;
+  int64_t mr = 8, nv = 2;
   int64_t nr() const { return nv * kLanes; }
   int64_t np() const { return roundUp(n, nr()); }
   int64_t kGroups() const { return kh * kw * cp / kGroup; }
@@ -158,7 +158,7 @@ LogicalResult planGemm(Operation *op, Value input, Value weight, Value bias,
   plan.kh = kh;
   plan.kw = kw;
   plan.nv = plan.n > kLanes ? 2 : 1;
-  plan.mr = plan.nv == 1 ? 8 : 6;
+  plan.mr = 8;
   plan.inputSigned = xq.isSigned();
   plan.inputOffset = xq.isSigned() ? 128 : 0;
   plan.zx = zeroPointOf(xq);
@@ -287,6 +287,11 @@ struct KernelShape {
   std::function<void(OpBuilder &, Location, Value m, Value col, Value mask,
                      Value lanes)>
       store;
+  // Optional: stores the results of all rows of a full tile at once
+  // (lanes[i] for row rows[i]); returns false when it does not apply.
+  std::function<bool(OpBuilder &, Location, ArrayRef<Value> rows, Value col,
+                     Value mask, ArrayRef<Value> lanes)>
+      storeTile;
 };
 
 /// acc += the 4-byte dot products of a (u8) and w (s8), per lane.
@@ -401,6 +406,7 @@ void emitTile(OpBuilder &b, Location loc, const GemmPlan &plan,
       Value left = arith::SubIOp::create(b, loc, im.c(plan.n), col);
       mask = vector::CreateMaskOp::create(b, loc, maskType, ValueRange{left});
     }
+    SmallVector<Value> results;
     for (int64_t i = 0; i < mr; ++i) {
       Value acc = arith::AddIOp::create(b, loc, accs[i * nv + j], bias);
       Value d = arith::ExtSIOp::create(b, loc, v16i64, acc);
@@ -414,18 +420,64 @@ void emitTile(OpBuilder &b, Location loc, const GemmPlan &plan,
         t = arith::AddIOp::create(b, loc, t, zy);
       t = arith::MaxSIOp::create(b, loc, t, lo);
       t = arith::MinSIOp::create(b, loc, t, hi);
-      Value out = arith::TruncIOp::create(b, loc, vOut, t);
-      ks.store(b, loc, rows[i], col, mask, out);
+      results.push_back(arith::TruncIOp::create(b, loc, vOut, t));
     }
+    if (ks.storeTile && ks.storeTile(b, loc, rows, col, mask, results))
+      continue;
+    for (int64_t i = 0; i < mr; ++i)
+      ks.store(b, loc, rows[i], col, mask, results[i]);
   }
 }
 
-/// Row loop: full tiles of plan.mr rows, then single rows.
+/// Concatenates equal-length 1-D vectors (a power-of-two count) with
+/// shuffles.
+Value concatVectors(OpBuilder &b, Location loc, SmallVector<Value> parts) {
+  while (parts.size() > 1) {
+    SmallVector<Value> next;
+    for (size_t i = 0; i + 1 < parts.size(); i += 2) {
+      int64_t n = cast<VectorType>(parts[i].getType()).getNumElements();
+      SmallVector<int64_t> mask;
+      for (int64_t k = 0; k < 2 * n; ++k)
+        mask.push_back(k);
+      next.push_back(
+          vector::ShuffleOp::create(b, loc, parts[i], parts[i + 1], mask));
+    }
+    parts = std::move(next);
+  }
+  return parts.front();
+}
+
+/// Transposes `rows` vectors of `cols` elements (given as a list) into
+/// `cols` vectors of `rows` elements: out[c][r] = in[r][c]. One shuffle of
+/// the concatenation, then slices.
+SmallVector<Value> transposeVectors(OpBuilder &b, Location loc,
+                                    ArrayRef<Value> in) {
+  int64_t rows = in.size();
+  int64_t cols = cast<VectorType>(in.front().getType()).getNumElements();
+  Value all = concatVectors(b, loc, SmallVector<Value>(in));
+  SmallVector<int64_t> mask;
+  for (int64_t c = 0; c < cols; ++c)
+    for (int64_t r = 0; r < rows; ++r)
+      mask.push_back(r * cols + c);
+  Value t = vector::ShuffleOp::create(b, loc, all, all, mask);
+  SmallVector<Value> out;
+  for (int64_t c = 0; c < cols; ++c) {
+    SmallVector<int64_t> slice;
+    for (int64_t r = 0; r < rows; ++r)
+      slice.push_back(c * rows + r);
+    out.push_back(vector::ShuffleOp::create(b, loc, t, t, slice));
+  }
+  return out;
+}
+
+/// Row loop: full tiles of plan.mr rows, then single rows (none when the
+/// caller knows that `rows` is a multiple of plan.mr).
 void emitRowLoops(OpBuilder &b, Location loc, const GemmPlan &plan,
                   const PlanGlobals &g, Value packedInput,
-                  const KernelShape &ks, Value rows) {
+                  const KernelShape &ks, Value rows,
+                  bool rowsFillTiles = false) {
   IndexMath im{b, loc};
-  Value full = im.mul(im.div(rows, plan.mr), plan.mr);
+  Value full = rowsFillTiles ? rows : im.mul(im.div(rows, plan.mr), plan.mr);
   auto tiles = [&](Value lb, Value ub, int64_t mr) {
     forLoop(b, loc, lb, ub, mr, ValueRange{}, [&](Value m0, ValueRange) {
       forLoop(b, loc, im.c(0), im.c(plan.np()), plan.nr(), ValueRange{},
@@ -437,7 +489,8 @@ void emitRowLoops(OpBuilder &b, Location loc, const GemmPlan &plan,
     });
   };
   tiles(im.c(0), full, plan.mr);
-  tiles(full, rows, 1);
+  if (!rowsFillTiles)
+    tiles(full, rows, 1);
 }
 
 /// The input storage as a buffer of any layout.
@@ -446,10 +499,9 @@ Value inputBuffer(OpBuilder &b, Location loc, Value quantized) {
   auto storage = qt.clone(IntegerType::get(
       b.getContext(), qtypeOf(quantized).getStorageTypeIntegralWidth()));
   Value s = quant::StorageCastOp::create(b, loc, storage, quantized);
-  SmallVector<int64_t> strides(qt.getRank(), ShapedType::kDynamic);
-  auto layout = StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic,
-                                       strides);
-  auto type = MemRefType::get(qt.getShape(), storage.getElementType(), layout);
+  // Identity layout, so that rows can be read as vectors; bufferization
+  // copies a strided source into such a buffer.
+  auto type = MemRefType::get(qt.getShape(), storage.getElementType());
   return bufferization::ToBufferOp::create(b, loc, type, s, /*read_only=*/true);
 }
 
@@ -627,39 +679,79 @@ struct VectorizeConv2D : OpRewritePattern<Conv2DOp> {
 
     // Pack: NCHW -> padded NHWC bytes, the padding (spatial and the channel
     // tail) holding the zero point's byte.
-    Value packed =
-        allocBytes(b, loc, im.mul(batch, hp * wp * cp), b.getI8Type());
+    // The buffer is a whole number of 64-byte vectors, filled with them.
+    int64_t perImage = hp * wp * cp;
+    Value packedSize = im.mul(im.div(im.add(im.mul(batch, perImage), 63), 64),
+                              64);
+    Value packed = allocBytes(b, loc, packedSize, b.getI8Type());
     int64_t padByte = (plan.zx + plan.inputOffset) & 0xff;
-    Value padValue = arith::ConstantOp::create(
-        b, loc, b.getI8IntegerAttr(static_cast<int8_t>(padByte)));
-    Value packedSize = im.mul(batch, hp * wp * cp);
-    scf::ForOp::create(b, loc, im.c(0), packedSize, im.c(1), ValueRange{},
-                       [&](OpBuilder &nb, Location nl, Value i, ValueRange) {
-                         memref::StoreOp::create(nb, nl, padValue, packed,
-                                                 ValueRange{i});
-                         scf::YieldOp::create(nb, nl);
-                       });
-    auto nest = [&](OpBuilder &ob, Location ol, ArrayRef<Value> ubs,
-                    function_ref<void(OpBuilder &, Location, ValueRange)> body) {
-      SmallVector<Value> lbs(ubs.size(), arith::ConstantIndexOp::create(ob, ol, 0));
-      SmallVector<Value> steps(ubs.size(),
-                               arith::ConstantIndexOp::create(ob, ol, 1));
-      scf::buildLoopNest(ob, ol, lbs, ubs, steps,
-                         [&](OpBuilder &lb, Location ll, ValueRange ivs) {
-                           body(lb, ll, ivs);
-                         });
+    auto v64i8 = VectorType::get({64}, b.getI8Type());
+    Value padVector = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(
+            v64i8, b.getI8IntegerAttr(static_cast<int8_t>(padByte))));
+    forLoop(b, loc, im.c(0), packedSize, 64, ValueRange{},
+            [&](Value i, ValueRange) {
+              vector::StoreOp::create(b, loc, padVector, packed, ValueRange{i});
+              return SmallVector<Value>();
+            });
+    auto packedAt = [&](IndexMath &m, Value n, Value y, Value xx, Value ch) {
+      Value at = m.mul(m.add(m.mul(n, hp), m.add(y, pad[0])), wp);
+      at = m.mul(m.add(at, m.add(xx, pad[1])), cp);
+      return m.add(at, ch);
     };
-    nest(b, loc, {batch, im.c(c), im.c(h), im.c(w)},
-         [&](OpBuilder &nb, Location nl, ValueRange iv) {
-           IndexMath in{nb, nl};
-           Value v = memref::LoadOp::create(nb, nl, x, iv);
-           v = activationByte(nb, nl, v, plan);
-           Value at = in.mul(iv[0], hp);
-           at = in.mul(in.add(at, in.add(iv[2], pad[0])), wp);
-           at = in.mul(in.add(at, in.add(iv[3], pad[1])), cp);
-           at = in.add(at, iv[1]);
-           memref::StoreOp::create(nb, nl, v, packed, ValueRange{at});
-         });
+    if (c % kLanes == 0 && w % 8 == 0) {
+      // 16 channels x 8 pixels per step: 16 row loads, one byte transpose,
+      // 8 stores of 16 channels.
+      auto v8i8 = VectorType::get({8}, b.getI8Type());
+      Value flip = arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(v8i8, b.getI8IntegerAttr(-128)));
+      forLoop(b, loc, im.c(0), batch, 1, {}, [&](Value n, ValueRange) {
+        forLoop(b, loc, im.c(0), im.c(h), 1, {}, [&](Value y, ValueRange) {
+          forLoop(b, loc, im.c(0), im.c(c), kLanes, {},
+                  [&](Value c0, ValueRange) {
+            forLoop(b, loc, im.c(0), im.c(w), 8, {}, [&](Value x0, ValueRange) {
+              SmallVector<Value> rowsIn;
+              for (int64_t i = 0; i < kLanes; ++i) {
+                Value v = vector::LoadOp::create(
+                    b, loc, v8i8, x, ValueRange{n, im.add(c0, i), y, x0});
+                if (plan.inputOffset)
+                  v = arith::XOrIOp::create(b, loc, v, flip);
+                rowsIn.push_back(v);
+              }
+              SmallVector<Value> pixels = transposeVectors(b, loc, rowsIn);
+              for (int64_t p = 0; p < 8; ++p)
+                vector::StoreOp::create(
+                    b, loc, pixels[p], packed,
+                    ValueRange{packedAt(im, n, y, im.add(x0, p), c0)});
+              return SmallVector<Value>();
+            });
+            return SmallVector<Value>();
+          });
+          return SmallVector<Value>();
+        });
+        return SmallVector<Value>();
+      });
+    } else {
+      forLoop(b, loc, im.c(0), batch, 1, {}, [&](Value n, ValueRange) {
+        forLoop(b, loc, im.c(0), im.c(h), 1, {}, [&](Value y, ValueRange) {
+          forLoop(b, loc, im.c(0), im.c(w), 1, {}, [&](Value xx, ValueRange) {
+            Value base = packedAt(im, n, y, xx, im.c(0));
+            forLoop(b, loc, im.c(0), im.c(c), 1, {}, [&](Value ch, ValueRange) {
+              Value v = memref::LoadOp::create(b, loc, x,
+                                               ValueRange{n, ch, y, xx});
+              v = activationByte(b, loc, v, plan);
+              memref::StoreOp::create(b, loc, v, packed,
+                                      ValueRange{im.add(base, ch)});
+              return SmallVector<Value>();
+            });
+            return SmallVector<Value>();
+          });
+          return SmallVector<Value>();
+        });
+        return SmallVector<Value>();
+      });
+    }
 
     SmallVector<Value> dyn;
     if (outType.isDynamicDim(0))
@@ -698,7 +790,29 @@ struct VectorizeConv2D : OpRewritePattern<Conv2DOp> {
       vector::ScatterOp::create(sb, sl, Type(), out.flat, ValueRange{base},
                                 laneOffsetIdx, mask, lanes);
     };
-    emitRowLoops(b, loc, plan, g, packed, ks, im.mul(batch, plane));
+    // Whole tiles of 8 output pixels of one plane (plane % 8 == 0), all 16
+    // channels valid, 8-bit results: transpose the 8 x 16 bytes and store
+    // 8 consecutive pixels per channel.
+    if (plane % plan.mr == 0 && plan.mr == 8 && plan.n % plan.nr() == 0 &&
+        plan.outStorage.getWidth() == 8) {
+      ks.storeTile = [&](OpBuilder &sb, Location sl, ArrayRef<Value> rows,
+                         Value col, Value mask, ArrayRef<Value> lanes) {
+        if (mask || rows.size() != 8)
+          return false;
+        IndexMath sm{sb, sl};
+        Value n = sm.div(rows[0], plane), r = sm.rem(rows[0], plane);
+        SmallVector<Value> channels = transposeVectors(sb, sl, lanes);
+        for (int64_t j = 0; j < kLanes; ++j) {
+          Value at = sm.add(
+              sm.mul(sm.add(sm.mul(n, f), sm.add(col, j)), plane), r);
+          vector::StoreOp::create(sb, sl, channels[j], out.flat,
+                                  ValueRange{at});
+        }
+        return true;
+      };
+    }
+    emitRowLoops(b, loc, plan, g, packed, ks, im.mul(batch, plane),
+                 /*rowsFillTiles=*/plane % plan.mr == 0);
     b.replaceOp(op, finishResult(b, loc, out.buffer, outType));
     return success();
   }

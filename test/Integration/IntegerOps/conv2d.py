@@ -11,8 +11,8 @@
 # RUN: rm -rf %t && %python %s %t | FileCheck %s
 # RUN: rm -rf %t.g && %python %s %t.g --isa=avx512-vnni --dot-isa=generic | FileCheck %s --check-prefixes=CHECK,UKERNEL
 # RUN: %if x86-avx512vnni %{ rm -rf %t.v && %python %s %t.v --isa=avx512-vnni | FileCheck %s --check-prefixes=CHECK,UKERNEL %}
-# UKERNEL: conv2d: avx512-vnni kernels for 22 of 45 ops
-# CHECK: conv2d: compared 17862 values in 45 cases, 0 differences
+# UKERNEL: conv2d: avx512-vnni kernels for 26 of 51 ops
+# CHECK: conv2d: compared 27846 values in 51 cases, 0 differences
 import os
 import sys
 
@@ -64,6 +64,14 @@ CONFIGS = [
     # C not a multiple of 4; rows (output pixels) in tiles and remainder.
     ("wide_channels", (2, 21, 6, 5), (35, 3, 3), (1, 1), (1, 1, 1, 1),
      (1, 1), 1, dict(signed=True)),
+    # C % 16 == 0 and W % 8 == 0: the input is packed 16 channels x 8 pixels
+    # at a time; output planes of a multiple of 8 pixels: results stored 8
+    # pixels per channel.
+    ("vector_pack_store", (2, 16, 5, 8), (16, 3, 3), (1, 1), (1, 1, 1, 1),
+     (1, 1), 1, dict()),
+    ("vector_pack_i8_two_vectors", (1, 32, 4, 16), (32, 3, 3), (1, 1),
+     (1, 1, 1, 1), (1, 1), 1, dict(signed=True, y_signed=True,
+                                    dynamic=(0,))),
 ]
 
 
