@@ -257,68 +257,262 @@ llvm::Error needsHistogram(const TensorStats &stats, Method method) {
   return llvm::Error::success();
 }
 
-// Number of integer codes that cover [0, t] when the tensor is quantized on
-// `grid`: the entropy method's target levels (see docs/StatsFormat.md).
-int64_t entropyLevels(const QuantGrid &grid, bool oneSided) {
-  int64_t qmin = grid.qmin(), qmax = grid.qmax();
-  if (grid.symmetric) {
-    int64_t zp = grid.isSigned ? 0 : int64_t(1) << (grid.bits - 1);
-    return qmax - zp + 1;
+// Sum over the first i bins of P_j ln(P_j / Q_j), P and Q unnormalised, for
+// the one-sided histogram `h` (suffix[j] = sum of h[j..]) clipped after i
+// bins into `levels` integer codes (TensorRT's calibration):
+//  * P: h[0..i), with the clipped mass suffix[i] added to the last bin;
+//  * Q: h[0..i) merged into min(levels, i) groups (bin j goes to group
+//    floor(j g / i)), each group's mass spread over its non-empty bins
+//    (empty bins stay empty).
+// +inf when some Q_j = 0 < P_j (clipped mass landing on an empty last bin).
+// With T = P's total mass and K = Q's, the normalised divergence is
+// KL(P || Q) = term / T + ln(K / T).
+double entropyTerm(const std::vector<double> &h,
+                   const std::vector<double> &suffix, size_t i, size_t levels,
+                   std::vector<double> &groupMass,
+                   std::vector<double> &groupNonZero) {
+  size_t g = std::min(levels, i);
+  groupMass.assign(g, 0.0);
+  groupNonZero.assign(g, 0.0);
+  for (size_t j = 0; j < i; ++j) {
+    size_t k = j * g / i;
+    groupMass[k] += h[j];
+    groupNonZero[k] += h[j] != 0.0 ? 1.0 : 0.0;
   }
-  if (oneSided)
-    return qmax - qmin + 1;
-  return (qmax - qmin + 1) / 2;
+  double term = 0.0;
+  for (size_t j = 0; j < i; ++j) {
+    double p = h[j] + (j == i - 1 ? suffix[i] : 0.0);
+    if (p == 0.0)
+      continue;
+    if (h[j] == 0.0)
+      return std::numeric_limits<double>::infinity();
+    size_t k = j * g / i;
+    term += p * std::log(p / (groupMass[k] / groupNonZero[k]));
+  }
+  return term;
 }
 
-// KL(P || Q) threshold search over the |x| histogram `h` (TensorRT's
-// calibration): returns the number of bins i kept.
-size_t entropySearch(const std::vector<double> &h, size_t levels,
-                     size_t start) {
-  size_t n = h.size();
-  std::vector<double> suffix(n + 1, 0.0);
-  for (size_t j = n; j-- > 0;)
+std::vector<double> suffixSums(const std::vector<double> &h) {
+  std::vector<double> suffix(h.size() + 1, 0.0);
+  for (size_t j = h.size(); j-- > 0;)
     suffix[j] = suffix[j + 1] + h[j];
-  std::vector<double> groupMass(levels), groupNonZero(levels);
+  return suffix;
+}
+
+// One side of the entropy search: the histogram of x (or -x, or |x|) on
+// bins of width w starting at 0, the zero spike levelled, and the first
+// threshold (in bins) tried.
+struct EntropySide {
+  std::vector<double> h, suffix;
+  size_t start = 0;
+
+  size_t size() const { return h.size(); }
+  double total() const { return suffix[0]; }
+  /// Mass kept by a threshold of i bins.
+  double kept(size_t i) const { return suffix[0] - suffix[i]; }
+
+  // `mass(t)` is the mass of the side's values below t (t >= 0); `spike`
+  // the number of leading bins overlapped by the stored bin holding 0;
+  // `startBins` the smallest number of bins, above the first non-empty one,
+  // a threshold keeps.
+  template <typename MassFn>
+  static EntropySide build(MassFn mass, double w, size_t n, double sideTotal,
+                           size_t spike, size_t startBins) {
+    EntropySide s;
+    s.h.resize(n);
+    double prev = 0.0;
+    for (size_t j = 0; j < n; ++j) {
+      double cur = j + 1 == n ? sideTotal : mass(w * double(j + 1));
+      s.h[j] = std::max(0.0, cur - prev);
+      prev = std::max(prev, cur);
+    }
+    // Exact zeros (half of a post-ReLU tensor) form a spike in the first
+    // bins; it would dominate the divergence and drag the threshold down,
+    // so those bins are levelled to the next one (NVIDIA's reference
+    // entropy calibrator levels bin 0 the same way).
+    spike = std::min(spike, std::max<size_t>(n / 16, 1));
+    if (spike < n)
+      for (size_t j = 0; j < spike; ++j)
+        s.h[j] = s.h[spike];
+    s.suffix = suffixSums(s.h);
+    size_t first = 0;
+    while (first < n && s.h[first] == 0.0)
+      ++first;
+    // Thresholds keep at least `startBins` bins of the data: with fewer,
+    // a tensor away from 0 could be clipped into one bin, which P and Q
+    // then agree on exactly.
+    s.start = std::clamp<size_t>(first + startBins, 1, n);
+    return s;
+  }
+};
+
+// Number of bins of width w that the stored bin holding 0 overlaps on the
+// positive (`positive`) or negative side of 0.
+size_t zeroSpikeBins(const Histogram &src, double w, bool positive) {
+  double k = std::floor((0.0 - src.lo()) / src.binWidth());
+  if (!(k >= 0 && k < double(src.numBins())))
+    return 0;
+  double l = src.binLo(size_t(k)), r = l + src.binWidth();
+  double extent = positive ? r : -l;
+  return extent > 0 ? size_t(std::ceil(extent / w)) : 0;
+}
+
+// TensorRT's search on one histogram: the threshold i (in bins) with the
+// smallest KL(P || Q), the first on ties.
+size_t entropySearchOneSided(const EntropySide &s, size_t levels) {
+  std::vector<double> gm, gn;
+  double total = s.total();
   double bestKL = std::numeric_limits<double>::infinity();
-  size_t best = n;
-  for (size_t i = std::min(start, n); i <= n; ++i) {
-    // P: the first i bins, with the clipped mass added to the last one.
-    double pTotal = suffix[0];
-    // Q: the first i bins (without the clipped mass) merged into `levels`
-    // groups, each group's mass spread over its non-empty bins.
-    std::fill(groupMass.begin(), groupMass.end(), 0.0);
-    std::fill(groupNonZero.begin(), groupNonZero.end(), 0.0);
-    for (size_t j = 0; j < i; ++j) {
-      size_t g = j * levels / i;
-      groupMass[g] += h[j];
-      groupNonZero[g] += h[j] != 0.0 ? 1.0 : 0.0;
-    }
-    double qTotal = suffix[0] - suffix[i];
-    if (qTotal <= 0)
+  size_t best = s.size();
+  for (size_t i = std::max(s.start, std::min(levels, s.size()));
+       i <= s.size(); ++i) {
+    double k = s.kept(i);
+    if (!(k > 0))
       continue;
-    double kl = 0.0;
-    bool finite = true;
-    for (size_t j = 0; j < i && finite; ++j) {
-      double p = h[j] + (j == i - 1 ? suffix[i] : 0.0);
-      if (p == 0.0)
-        continue;
-      size_t g = j * levels / i;
-      // An empty bin stays empty in Q; P > 0 there (clipped mass landing on
-      // an empty last bin) makes the divergence infinite.
-      double q = h[j] != 0.0 ? groupMass[g] / groupNonZero[g] : 0.0;
-      if (!(q > 0)) {
-        finite = false;
-        break;
-      }
-      double pn = p / pTotal, qn = q / qTotal;
-      kl += pn * std::log(pn / qn);
-    }
-    if (finite && kl < bestKL) {
+    double kl = entropyTerm(s.h, s.suffix, i, levels, gm, gn) / total +
+                std::log(k / total);
+    if (kl < bestKL) {
       bestKL = kl;
       best = i;
     }
   }
   return best;
+}
+
+// Two-sided data on an asymmetric grid: thresholds (in bins) on the negative
+// and the positive side, minimising the divergence of the signed histogram.
+// The `levels` codes are shared by the two sides in proportion to their
+// clipped extents; each side's Q merges its bins into its own codes.
+// Coordinate descent from the full range: the best positive threshold for
+// the current negative one, then the reverse, until neither improves.
+std::pair<size_t, size_t> entropySearchTwoSided(const EntropySide &neg,
+                                                const EntropySide &pos,
+                                                size_t levels) {
+  const EntropySide *side[2] = {&neg, &pos};
+  size_t cur[2] = {neg.size(), pos.size()};
+  double total = neg.total() + pos.total();
+  std::vector<double> gm, gn;
+  // Codes of the side clipped after i bins when the other keeps `other`.
+  auto split = [&](size_t i, size_t other) {
+    double l = std::nearbyint(double(levels) * double(i) / double(i + other));
+    return std::clamp<size_t>(size_t(l), 1, levels - 1);
+  };
+  auto divergence = [&](double termA, double termB, double kept) {
+    return (termA + termB) / total + std::log(kept / total);
+  };
+  double best = std::numeric_limits<double>::infinity();
+  {
+    size_t ln = split(cur[0], cur[1]), lp = levels - ln;
+    best = divergence(entropyTerm(neg.h, neg.suffix, cur[0], ln, gm, gn),
+                      entropyTerm(pos.h, pos.suffix, cur[1], lp, gm, gn),
+                      total);
+  }
+  for (int round = 0; round < 16; ++round) {
+    bool moved = false;
+    for (int a : {1, 0}) {
+      const EntropySide &s = *side[a], &o = *side[1 - a];
+      size_t other = cur[1 - a];
+      // The other side's term depends only on its share of the codes.
+      std::vector<double> otherTerm(levels + 1, NAN);
+      double bestHere = best;
+      size_t bestI = cur[a];
+      for (size_t i = s.start; i <= s.size(); ++i) {
+        double kept = s.kept(i) + o.kept(other);
+        if (!(kept > 0))
+          continue;
+        size_t l = split(i, other), lo = levels - l;
+        if (std::isnan(otherTerm[lo]))
+          otherTerm[lo] = entropyTerm(o.h, o.suffix, other, lo, gm, gn);
+        double kl = divergence(entropyTerm(s.h, s.suffix, i, l, gm, gn),
+                               otherTerm[lo], kept);
+        if (kl < bestHere) {
+          bestHere = kl;
+          bestI = i;
+        }
+      }
+      if (bestI != cur[a]) {
+        cur[a] = bestI;
+        best = bestHere;
+        moved = true;
+      }
+    }
+    if (!moved)
+      break;
+  }
+  return {cur[0], cur[1]};
+}
+
+llvm::Expected<Range> selectEntropy(const TensorStats &stats,
+                                    const RangeParams &params) {
+  const QuantGrid &grid = params.grid;
+  double amax = std::max(std::fabs(stats.min), std::fabs(stats.max));
+  if (amax == 0)
+    return Range{stats.min, stats.max};
+  int64_t qmin = grid.qmin(), qmax = grid.qmax();
+  bool oneSided = stats.min >= 0 || stats.max <= 0;
+  // Codes that cover [0, t] (symmetric grid) or the whole range.
+  size_t levels =
+      grid.symmetric
+          ? size_t(qmax - (grid.isSigned ? 0 : int64_t(1) << (grid.bits - 1)) +
+                   1)
+          : size_t(qmax - qmin + 1);
+  size_t n = params.entropyBins;
+  if (n < levels)
+    return llvm::createStringError(llvm::formatv(
+        "entropy method needs at least {0} bins for a {1}-bit grid, got {2}",
+        levels, grid.bits, n));
+  Dist d = Dist::fromHistogram(stats.histogram, stats.min, stats.max);
+  const Histogram &src = stats.histogram;
+  size_t startBins = params.entropyStartBin;
+
+  if (grid.symmetric || oneSided) {
+    // One histogram on n bins over [0, amax]: of |x| on a symmetric grid,
+    // of x (or -x) for one-sided data.
+    double w = amax / double(n);
+    bool negative = !grid.symmetric && stats.max <= 0;
+    auto mass = [&](double t) {
+      if (grid.symmetric)
+        return d.absBelow(t);
+      return negative ? d.total - d.below(std::nextafter(-t, -INFINITY))
+                      : d.below(t);
+    };
+    size_t spike = grid.symmetric
+                       ? std::max(zeroSpikeBins(src, w, true),
+                                  zeroSpikeBins(src, w, false))
+                       : zeroSpikeBins(src, w, !negative);
+    EntropySide s = EntropySide::build(mass, w, n, d.total,
+                                       std::max<size_t>(spike, 1), startBins);
+    double t = amax * double(entropySearchOneSided(s, levels)) / double(n);
+    if (grid.symmetric)
+      return Range{-t, t};
+    // The grid holds 0 exactly; the other end is the threshold.
+    return negative ? Range{std::max(-t, stats.min), 0.0}
+                    : Range{0.0, std::min(t, stats.max)};
+  }
+
+  // Two-sided data on an asymmetric grid: a histogram per side, both on
+  // bins of width w = (max - min) / n starting at 0. Mass at exactly 0 is
+  // on the positive side.
+  double w = (stats.max - stats.min) / double(n);
+  size_t nPos = std::max<size_t>(1, size_t(std::ceil(stats.max / w)));
+  size_t nNeg = std::max<size_t>(1, size_t(std::ceil(-stats.min / w)));
+  double negTotal = d.below(std::nextafter(0.0, -INFINITY));
+  double posTotal = d.total - negTotal;
+  EntropySide pos = EntropySide::build(
+      [&](double t) {
+        return d.below(std::nextafter(t, -INFINITY)) - negTotal;
+      },
+      w, nPos, posTotal, std::max<size_t>(zeroSpikeBins(src, w, true), 1),
+      size_t(std::ceil(double(startBins) * double(nPos) / double(n))));
+  EntropySide neg = EntropySide::build(
+      [&](double t) {
+        return negTotal - d.below(std::nextafter(-t, -INFINITY));
+      },
+      w, nNeg, negTotal, zeroSpikeBins(src, w, false),
+      size_t(std::ceil(double(startBins) * double(nNeg) / double(n))));
+  auto [iNeg, iPos] = entropySearchTwoSided(neg, pos, levels);
+  return Range{std::max(-w * double(iNeg), stats.min),
+               std::min(w * double(iPos), stats.max)};
 }
 
 // Minimises err(x) over x in (0, limit] on a grid of `steps` points, then
@@ -426,7 +620,6 @@ llvm::Expected<Range> qc::calib::selectRange(const TensorStats &stats,
 
   Range r{stats.min, stats.max};
   double amax = std::max(std::fabs(stats.min), std::fabs(stats.max));
-  bool oneSided = stats.min >= 0 || stats.max <= 0;
   switch (method) {
   case Method::MinMax:
     break;
@@ -458,46 +651,10 @@ llvm::Expected<Range> qc::calib::selectRange(const TensorStats &stats,
   case Method::Entropy: {
     if (llvm::Error err = needsHistogram(stats, method))
       return std::move(err);
-    if (amax == 0)
-      break;
-    size_t n = params.entropyBins;
-    size_t levels = size_t(entropyLevels(params.grid, oneSided));
-    if (n < levels)
-      return llvm::createStringError(llvm::formatv(
-          "entropy method needs at least {0} bins for a {1}-bit grid, got {2}",
-          levels, params.grid.bits, n));
-    Dist d = Dist::fromHistogram(stats.histogram, stats.min, stats.max);
-    // Histogram of |x| on n bins over [0, amax]; for one-sided data this is
-    // the histogram of x (or -x).
-    std::vector<double> h(n);
-    double prev = 0.0;
-    for (size_t j = 0; j < n; ++j) {
-      double edge = j + 1 == n ? amax : amax * double(j + 1) / double(n);
-      double cur = j + 1 == n ? d.total : d.absBelow(edge);
-      h[j] = std::max(0.0, cur - prev);
-      prev = std::max(prev, cur);
-    }
-    // Exact zeros (half of a post-ReLU tensor) form a spike in the first
-    // bins; it would dominate the divergence and drag the threshold down, so
-    // those bins are levelled to the next one (NVIDIA's reference entropy
-    // calibrator levels bin 0 the same way). Here the spike covers the |x|
-    // bins overlapped by the stored histogram's bin that holds 0.
-    size_t spike = 1;
-    const Histogram &src = stats.histogram;
-    double srcLo0 = std::floor((0.0 - src.lo()) / src.binWidth());
-    if (srcLo0 >= 0 && srcLo0 < double(src.numBins())) {
-      double l = src.binLo(size_t(srcLo0)), r = l + src.binWidth();
-      double z0 = std::max(-l, r);
-      spike = size_t(std::ceil(z0 / (amax / double(n))));
-    }
-    spike = std::clamp<size_t>(spike, 1, std::max<size_t>(n / 16, 1));
-    if (spike < n)
-      for (size_t j = 0; j < spike; ++j)
-        h[j] = h[spike];
-    size_t start = std::max<size_t>(params.entropyStartBin, levels);
-    size_t i = entropySearch(h, levels, start);
-    double t = amax * double(i) / double(n);
-    r = {std::max(-t, stats.min), std::min(t, stats.max)};
+    auto e = selectEntropy(stats, params);
+    if (!e)
+      return e.takeError();
+    r = *e;
     break;
   }
   case Method::MSE: {

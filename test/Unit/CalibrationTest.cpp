@@ -508,6 +508,62 @@ TEST(CalibRange, EntropyAndMSEClipALaplacian) {
   EXPECT_LT(mse4->max, mse->max);
 }
 
+TEST(CalibRange, EntropySearchesEachSideOfZeroOfSkewedData) {
+  // Like a normalised image: half the values sit on the background value
+  // -1, the rest spread uniformly over [0, 3]. On the asymmetric 8-bit grid
+  // the only range with zero divergence is the full [-1, 3]: clipping the
+  // positive side piles mass into the last kept bin, clipping the negative
+  // side moves the spike into an empty bin. A search over |x| sees a spike
+  // at 1 and clipped the positive side there.
+  const size_t n = 1 << 20;
+  std::vector<float> v(n);
+  for (size_t k = 0; k < n; ++k)
+    v[k] = k % 2 ? -1.0f : 3.0f * (float(k / 2) + 0.5f) / float(n / 2);
+  TensorStats s = statsFor(v);
+  RangeParams p;
+  p.grid.isSigned = false;
+  auto r = selectRange(s, Method::Entropy, p);
+  ASSERT_TRUE(bool(r)) << errorOf(std::move(r));
+  EXPECT_EQ(r->min, -1.0);
+  EXPECT_GT(r->max, 3.0 - 3.0 / 256);
+  EXPECT_LE(r->max, s.max);
+  // Mirrored: the spike at +1, the uniform part over [-3, 0].
+  for (float &x : v)
+    x = -x;
+  r = selectRange(statsFor(v), Method::Entropy, p);
+  ASSERT_TRUE(bool(r));
+  EXPECT_EQ(r->max, 1.0);
+  EXPECT_LT(r->min, -3.0 + 3.0 / 256);
+
+  // A Gaussian body on the positive side with far outliers: the positive
+  // side is clipped, the spike on the negative side is kept.
+  std::vector<float> g = gaussian(n / 2, 11);
+  for (size_t k = 0; k < n / 2; ++k) {
+    v[2 * k] = std::fabs(g[k]);
+    v[2 * k + 1] = -1.0f;
+  }
+  for (int i = 0; i < 16; ++i)
+    v[size_t(i) * 1000] = 40.0f;
+  r = selectRange(statsFor(v), Method::Entropy, p);
+  ASSERT_TRUE(bool(r));
+  EXPECT_EQ(r->min, -1.0);
+  EXPECT_GT(r->max, 2.5);
+  EXPECT_LT(r->max, 10.0);
+
+  // One-sided data keeps 0 as its bound exactly, even when the data stay
+  // away from it, and searches only the open end.
+  r = selectRange(statsFor(uniform(1 << 16, 12, 0.5f, 3.0f)), Method::Entropy,
+                  p);
+  ASSERT_TRUE(bool(r));
+  EXPECT_EQ(r->min, 0.0);
+  EXPECT_GT(r->max, 2.9);
+  r = selectRange(statsFor(uniform(1 << 16, 13, -3.0f, -0.5f)),
+                  Method::Entropy, p);
+  ASSERT_TRUE(bool(r));
+  EXPECT_EQ(r->max, 0.0);
+  EXPECT_LT(r->min, -2.9);
+}
+
 TEST(CalibRange, MSEKeepsTheRangeOfAUniform) {
   TensorStats s = statsFor(uniform(1 << 20, 3, -1.0f, 1.0f));
   RangeParams p;

@@ -48,8 +48,10 @@ struct RangeParams {
   QuantGrid grid;
   /// Percentile method: fraction of the mass kept, in percent, (0, 100].
   double percentile = 99.99;
-  /// Entropy method: bins of the |x| histogram the thresholds are searched
-  /// in, and the first threshold (in bins) tried.
+  /// Entropy method: bins the thresholds are searched in (over [0, amax] for
+  /// |x| or one-sided data, over [min, max] for two-sided data), and the
+  /// fewest bins above the first non-empty one a threshold keeps (scaled to
+  /// each side's share of the bins for two-sided data).
   unsigned entropyBins = 2048;
   unsigned entropyStartBin = 128;
 };
