@@ -63,6 +63,14 @@ void qc::buildLowerToLLVMPipeline(OpPassManager &pm,
   //     instruction; after deallocation, which rejects intrinsic calls.
   pm.addPass(createQCLowerDotProductsPass());
 
+  // 5c. Parallel loops (the microkernels' row tiles) to OpenMP; the JIT
+  //     links libomp when the module uses it (docs/Microkernels.md).
+  pm.addPass(createConvertSCFToOpenMPPass());
+  // Inlines the memref.alloca_scope it wraps around loop bodies that
+  // allocate nothing (the scope would otherwise need a single block after
+  // the SCF to CF conversion).
+  pm.addPass(createCanonicalizerPass());
+
   // 6. Loops.
   pm.addNestedPass<func::FuncOp>(createQCLowerStridedCopiesPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
@@ -85,6 +93,7 @@ void qc::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
 

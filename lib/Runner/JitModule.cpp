@@ -618,6 +618,24 @@ llvm::Error JitModule::compile(mlir::ModuleOp module) {
                                       /*sizeLevel=*/0, tm->get());
   std::vector<StringRef> libs(options.sharedLibs.begin(),
                               options.sharedLibs.end());
+  // Parallel loops were lowered to OpenMP: the code calls libomp.
+  bool usesOpenMP = false;
+  module.walk([&](mlir::Operation *op) {
+    if (op->getDialect() && op->getDialect()->getNamespace() == "omp") {
+      usesOpenMP = true;
+      return mlir::WalkResult::interrupt();
+    }
+    return mlir::WalkResult::advance();
+  });
+  if (usesOpenMP) {
+#ifdef QC_LIBOMP_PATH
+    libs.push_back(QC_LIBOMP_PATH);
+#else
+    return makeError("the module uses OpenMP (parallel loops) but QC was "
+                     "built without libomp (install libomp-22-dev and "
+                     "reconfigure)");
+#endif
+  }
   mlir::ExecutionEngineOptions engineOptions;
   engineOptions.transformer = transformer;
   engineOptions.jitCodeGenOptLevel = codeGenLevel(options.optLevel);

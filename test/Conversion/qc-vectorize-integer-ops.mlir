@@ -3,11 +3,18 @@
 // without AVX-512 VNNI the dot products take the portable path.
 // RUN: quant-opt %s -split-input-file -qc-vectorize-integer-ops -qc-lower-integer-ops -qc-lower-quant -qc-lower-to-llvm | FileCheck %s --check-prefix=LLVM
 // RUN: not quant-opt %s -split-input-file -qc-vectorize-integer-ops=isa=sse2 2>&1 | FileCheck %s --check-prefix=ISA
+// RUN: quant-opt %s -split-input-file -qc-vectorize-integer-ops=parallel=false -canonicalize | FileCheck %s --check-prefix=SERIAL
 
 // ISA: unknown isa 'sse2' (supported: avx512-vnni)
 
 // LLVM-NOT: qc.
 // LLVM-NOT: quant.
+// LLVM: omp.parallel
+// LLVM: omp.wsloop
+
+// SERIAL-NOT: scf.parallel
+// SERIAL: qc.dot_u8s8
+// SERIAL-NOT: scf.parallel
 
 // Fully connected, i8 activations (zero point -3, read as bytes xor 0x80),
 // K = 5 padded to 8, N = 3 in one 16-lane column tile.
@@ -31,8 +38,9 @@
 // CHECK:           arith.xori %{{.*}}, %c-128_i8 : i8
 // CHECK:         %[[OUT:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x3xi8>
 // CHECK:         %[[FLAT:.*]] = memref.collapse_shape %[[OUT]]
-// Full tiles of 8 rows (one 16-lane column vector: 8 accumulators).
-// CHECK:         scf.for %{{.*}} step %c8
+// Full tiles of 8 rows (one 16-lane column vector: 8 accumulators), in
+// parallel.
+// CHECK:         scf.parallel (%{{.*}}) = (%c0) to (%{{.*}}) step (%c8)
 // CHECK:           scf.for {{.*}} iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
 // CHECK:             vector.load %{{.*}} : memref<128xi8>, vector<64xi8>
 // CHECK:             vector.load %[[PACK]][%{{.*}}] : memref<?xi8>, vector<4xi8>
@@ -76,7 +84,7 @@ func.func @fc(%x: tensor<?x5x!x>) -> tensor<?x3x!y> {
 !w = !quant.uniform<i8:f32, 0.01>
 !y = !quant.uniform<i8:f32, 0.05>
 // CHECK-LABEL: func.func @fc_wide
-// CHECK:         scf.for %{{.*}} = %c0 to %c16 step %c8
+// CHECK:         scf.parallel (%{{.*}}) = (%c0) to (%c16) step (%c8)
 // CHECK:           scf.for %{{.*}} = %c0 to %c64 step %c32
 // CHECK:             scf.for {{.*}} -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
 // CHECK-COUNT-16:      qc.dot_u8s8
@@ -105,7 +113,7 @@ func.func @fc_wide(%x: tensor<19x64x!x>) -> tensor<19x40x!y> {
 // CHECK:           vector.store %{{.*}}, %[[PACK]][%{{.*}}] : memref<?xi8>, vector<64xi8>
 // CHECK:         %[[OUT:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x2x3x3xi8>
 // CHECK:         %[[FLAT:.*]] = memref.collapse_shape %[[OUT]]
-// CHECK:         scf.for %{{.*}} step %c8
+// CHECK:         scf.parallel (%{{.*}}) = (%c0) to (%{{.*}}) step (%c8)
 // Taps (3 x 3), then the channel groups of each tap.
 // CHECK:           scf.for %{{.*}} = %c0 to %c3 step %c1
 // CHECK:             scf.for %{{.*}} = %c0 to %c3 step %c1

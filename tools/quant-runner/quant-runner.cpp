@@ -32,6 +32,7 @@
 #include "llvm/TargetParser/Host.h"
 
 #include <chrono>
+#include <cstdlib>
 
 using namespace llvm;
 namespace npy = qc::npy;
@@ -75,6 +76,13 @@ cl::opt<bool> runBenchmark(
 cl::opt<int64_t> repeat("repeat",
                         cl::desc("With --benchmark: exactly N timed runs"),
                         cl::value_desc("N"), cl::init(0), cl::cat(category));
+cl::opt<unsigned> numThreads(
+    "num-threads",
+    cl::desc("Threads for the parallel loops of compiled int8 kernels "
+             "(OpenMP, through OMP_NUM_THREADS); default 1, so that timings "
+             "are single-threaded unless asked; 0 keeps the environment's "
+             "OMP_NUM_THREADS (OpenMP's default: all cores)"),
+    cl::value_desc("N"), cl::init(1), cl::cat(category));
 cl::opt<unsigned> optLevel("opt-level",
                            cl::desc("LLVM optimization level 0-3"),
                            cl::init(3), cl::cat(category));
@@ -229,6 +237,10 @@ int main(int argc, char **argv) {
     }
     return 0;
   }
+
+  // libomp reads OMP_NUM_THREADS when the first parallel region starts.
+  if (numThreads > 0)
+    setenv("OMP_NUM_THREADS", std::to_string(numThreads).c_str(), 1);
 
   // Compile.
   runner::CompileOptions options;

@@ -66,10 +66,11 @@ def QCVectorizeIntegerOpsPass
     * a packing loop nest writing the activations as unsigned bytes
       (`x xor 0x80` for signed storage), NCHW -> zero-point-padded NHWC for
       convolutions (implicit GEMM: no im2col buffer);
-    * a register-tiled kernel: rows in tiles of MR (6 or 8) times NR columns
+    * a register-tiled kernel: rows in tiles of MR (8) times NR columns
       held in MR*NR/16 `vector<16xi32>` accumulators updated by
       `qc.dot_u8s8` (vpdpbusd, see `qc-lower-dot-products`) on a broadcast
-      4-byte activation group and one 64-byte weight vector, remainder rows
+      4-byte activation group and one 64-byte weight vector; the row tiles
+      in an `scf.parallel` (option `parallel`, default on), remainder rows
       one at a time;
     * the epilogue on the accumulator registers: bias, the exact i64
       multiplier/shift/rounding of `qc.requantize` (bit-identical to
@@ -87,6 +88,9 @@ def QCVectorizeIntegerOpsPass
   let options = [
     Option<"isa", "isa", "std::string", "\"avx512-vnni\"",
            "Instruction set of the microkernels (avx512-vnni)">,
+    Option<"parallel", "parallel", "bool", "true",
+           "Distribute the row tiles over threads (scf.parallel; "
+           "qc-lower-to-llvm maps it to OpenMP)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",

@@ -93,6 +93,8 @@ struct GemmPlan {
   int64_t n = 0, c = 0, cp = 0, kh = 1, kw = 1;
   // Register tile: mr rows x nv vectors of 16 lanes.
   int64_t mr = 8, nv = 2;
+  // Run the full row tiles as an scf.parallel (threads through OpenMP).
+  bool parallel = true;
   int64_t nr() const { return nv * kLanes; }
   int64_t np() const { return roundUp(n, nr()); }
   int64_t kGroups() const { return kh * kw * cp / kGroup; }
@@ -478,17 +480,31 @@ void emitRowLoops(OpBuilder &b, Location loc, const GemmPlan &plan,
                   bool rowsFillTiles = false) {
   IndexMath im{b, loc};
   Value full = rowsFillTiles ? rows : im.mul(im.div(rows, plan.mr), plan.mr);
+  auto columns = [&](Value m0, int64_t mr) {
+    forLoop(b, loc, im.c(0), im.c(plan.np()), plan.nr(), ValueRange{},
+            [&](Value n0, ValueRange) {
+              emitTile(b, loc, plan, g, packedInput, ks, m0, mr, n0);
+              return SmallVector<Value>();
+            });
+  };
   auto tiles = [&](Value lb, Value ub, int64_t mr) {
     forLoop(b, loc, lb, ub, mr, ValueRange{}, [&](Value m0, ValueRange) {
-      forLoop(b, loc, im.c(0), im.c(plan.np()), plan.nr(), ValueRange{},
-              [&](Value n0, ValueRange) {
-                emitTile(b, loc, plan, g, packedInput, ks, m0, mr, n0);
-                return SmallVector<Value>();
-              });
+      columns(m0, mr);
       return SmallVector<Value>();
     });
   };
-  tiles(im.c(0), full, plan.mr);
+  if (plan.parallel) {
+    // Row tiles are independent: each writes its own rows of the result.
+    scf::ParallelOp::create(
+        b, loc, ValueRange{im.c(0)}, ValueRange{full}, ValueRange{im.c(plan.mr)},
+        [&](OpBuilder &pb, Location, ValueRange ivs) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(pb.getInsertionBlock(), pb.getInsertionPoint());
+          columns(ivs[0], plan.mr);
+        });
+  } else {
+    tiles(im.c(0), full, plan.mr);
+  }
   if (!rowsFillTiles)
     tiles(full, rows, 1);
 }
@@ -564,9 +580,10 @@ std::string symbolPrefix(Operation *op) {
 }
 
 struct VectorizeFullyConnected : OpRewritePattern<FullyConnectedOp> {
-  VectorizeFullyConnected(MLIRContext *ctx, SymbolTable &symbols)
-      : OpRewritePattern(ctx), symbols(symbols) {}
+  VectorizeFullyConnected(MLIRContext *ctx, SymbolTable &symbols, bool parallel)
+      : OpRewritePattern(ctx), symbols(symbols), parallel(parallel) {}
   SymbolTable &symbols;
+  bool parallel;
 
   LogicalResult matchAndRewrite(FullyConnectedOp op,
                                 PatternRewriter &b) const override {
@@ -576,6 +593,7 @@ struct VectorizeFullyConnected : OpRewritePattern<FullyConnectedOp> {
     if (ShapedType::isDynamic(k))
       return b.notifyMatchFailure(op, "dynamic K");
     GemmPlan plan;
+    plan.parallel = parallel;
     std::string why;
     if (failed(planGemm(op, op.getInput(), op.getWeight(), op.getBias(),
                         op.getResult(), op.getMode(),
@@ -639,9 +657,10 @@ struct VectorizeFullyConnected : OpRewritePattern<FullyConnectedOp> {
 };
 
 struct VectorizeConv2D : OpRewritePattern<Conv2DOp> {
-  VectorizeConv2D(MLIRContext *ctx, SymbolTable &symbols)
-      : OpRewritePattern(ctx), symbols(symbols) {}
+  VectorizeConv2D(MLIRContext *ctx, SymbolTable &symbols, bool parallel)
+      : OpRewritePattern(ctx), symbols(symbols), parallel(parallel) {}
   SymbolTable &symbols;
+  bool parallel;
 
   LogicalResult matchAndRewrite(Conv2DOp op,
                                 PatternRewriter &b) const override {
@@ -657,6 +676,7 @@ struct VectorizeConv2D : OpRewritePattern<Conv2DOp> {
             w = xType.getDimSize(3);
     int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
     GemmPlan plan;
+    plan.parallel = parallel;
     std::string why;
     if (failed(planGemm(op, op.getInput(), op.getWeight(), op.getBias(),
                         op.getResult(), op.getMode(),
@@ -835,7 +855,7 @@ struct QCVectorizeIntegerOpsPass
     SymbolTable symbols(module);
     RewritePatternSet patterns(&getContext());
     patterns.add<VectorizeFullyConnected, VectorizeConv2D>(&getContext(),
-                                                           symbols);
+                                                           symbols, parallel);
     walkAndApplyPatterns(module, std::move(patterns));
   }
 };
