@@ -39,6 +39,12 @@ void qc::buildLowerToLLVMPipeline(OpPassManager &pm,
   // 3. Ops with no loop lowering of their own (linalg.softmax, ...).
   pm.addNestedPass<func::FuncOp>(createQCDecomposeAggregateOpsPass());
 
+  // 3b. Float compute to register tiles and vector ops, on tensors: convs,
+  //     pools and matmuls become broadcast-FMA kernels with their
+  //     elementwise consumers fused; the rest stays for the loop lowering.
+  if (options.vectorize)
+    pm.addNestedPass<func::FuncOp>(createQCTileAndVectorizePass());
+
   // 4. Bufferize the whole module, identity layouts at function boundaries
   //    (the runner passes dense row-major buffers).
   bufferization::OneShotBufferizePassOptions bufferize;
@@ -74,7 +80,8 @@ void qc::buildLowerToLLVMPipeline(OpPassManager &pm,
   // 6. Loops.
   pm.addNestedPass<func::FuncOp>(createQCLowerStridedCopiesPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  pm.addPass(createConvertVectorToSCFPass());
+  pm.addPass(createConvertVectorToSCFPass(
+      VectorTransferToSCFOptions().enableFullUnroll()));
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(arith::createArithExpandOpsPass());
@@ -82,11 +89,13 @@ void qc::buildLowerToLLVMPipeline(OpPassManager &pm,
 
   // 7. To the LLVM dialect. Math ops with an LLVM intrinsic (tanh,
   //    roundeven, exp, ...) go to intrinsics; the rest (erf, ...) to libm;
-  //    integer powers to outlined functions.
+  //    integer powers to outlined functions. Math goes first: the libm
+  //    conversion unrolls vector operands into vector.extract /
+  //    vector.from_elements, which the vector conversion then lowers.
   pm.addPass(createConvertMathToFuncs());
-  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertIndexToLLVMPass());
@@ -112,6 +121,7 @@ void qc::registerLowerToLLVMPipeline() {
         options.stripQuantTypes = pipeline.stripQuantTypes;
         options.verifyLowered = pipeline.verifyLowered;
         options.runtimeChecks = pipeline.runtimeChecks;
+        options.vectorize = pipeline.vectorize;
         buildLowerToLLVMPipeline(pm, options);
       });
 }

@@ -27,6 +27,10 @@ struct LowerToLLVMOptions {
   /// verification after bufferization. A failed check prints its message
   /// with puts and calls abort (quant-runner turns that into an error).
   bool runtimeChecks = true;
+  /// Tile float linalg ops to registers, fuse their elementwise consumers
+  /// and vectorize them (qc-tile-and-vectorize) before bufferization;
+  /// otherwise every linalg op becomes scalar loops.
+  bool vectorize = true;
 };
 
 /// The same options as textual pass-pipeline options of qc-lower-to-llvm.
@@ -49,6 +53,11 @@ struct LowerToLLVMPipelineOptions
       *this, "runtime-checks",
       llvm::cl::desc("Insert run-time checks of dynamic sizes and bounds "
                      "(generate-runtime-verification)"),
+      llvm::cl::init(true)};
+  Option<bool> vectorize{
+      *this, "vectorize",
+      llvm::cl::desc("Tile, fuse and vectorize float linalg ops "
+                     "(qc-tile-and-vectorize) before bufferization"),
       llvm::cl::init(true)};
 };
 

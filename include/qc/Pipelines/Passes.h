@@ -28,6 +28,19 @@ std::unique_ptr<mlir::Pass> createQCDecomposeAggregateOpsPass();
 std::unique_ptr<mlir::Pass> createQCLowerStridedCopiesPass();
 std::unique_ptr<mlir::Pass> createQCVerifyLLVMLoweredPass();
 
+struct QCTileAndVectorizePassOptions {
+  /// Width of a vector register in bits.
+  unsigned vectorBits = 512;
+  /// Vector registers a kernel may use for accumulators.
+  unsigned accumulators = 16;
+  /// Pre-pack constant convolution filters at compile time.
+  bool packWeights = true;
+};
+
+std::unique_ptr<mlir::Pass> createQCTileAndVectorizePass();
+std::unique_ptr<mlir::Pass>
+createQCTileAndVectorizePass(QCTileAndVectorizePassOptions options);
+
 /// Registers the passes above with the global pass registry.
 void registerPipelinePasses();
 

@@ -74,4 +74,61 @@ def QCLowerStridedCopiesPass : Pass<"qc-lower-strided-copies"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def QCTileAndVectorizePass
+    : Pass<"qc-tile-and-vectorize", "::mlir::func::FuncOp"> {
+  let summary = "Tile float linalg ops to registers, fuse their elementwise "
+                "consumers and vectorize them (on tensors)";
+  let description = [{
+    Runs in `qc-lower-to-llvm` before bufferization. It groups each float
+    anchor op with the chain of single-use elementwise `linalg.generic`s
+    consuming it (bias add, residual add, ReLU, ...) and with the
+    `linalg.fill` initializing it, tiles the last op of the chain to one
+    register tile of the output with
+    `scf::tileConsumerAndFuseProducersUsingSCF` (fusing the rest of the
+    group into the tile loops), and turns the tiles into vector code:
+
+    | anchor | output tile | kernel |
+    | --- | --- | --- |
+    | `linalg.conv_2d_nchw_fchw` | 1 x Ft x 1 x OWt | `scf.for` over input channels; per filter tap one row of the input (`vector.shuffle` for strides) and Ft `vector.fma`s with broadcast weights |
+    | `linalg.depthwise_conv_2d_nchw_chw` | 1 x Ct x 1 x OWt | per channel and tap: input row `vector.fma` broadcast weight |
+    | `linalg.pooling_nchw_max` / `_sum` | 1 x Ct x 1 x OWt | per channel and tap: `arith.maximumf` / `arith.addf` of input rows |
+    | `linalg.matmul`, `linalg.batch_matmul` (default maps) | (1 x) Mt x Nt | `scf.for` over K: row of B, Mt `vector.fma`s with broadcast A |
+    | elementwise `linalg.generic` (all loops parallel) | up to 4 registers of the innermost dimensions | its body on rows of the tile |
+
+    OWt (Nt) is the output width if it fits in two (four) vector registers,
+    else its largest divisor that does; Ft (Mt) is the largest divisor of the
+    channel (row) count that keeps the accumulators within `accumulators`
+    registers. The fused generics are applied to the accumulators row by
+    row, in registers, and only the last result is written; a fused fill
+    becomes the accumulators' initial value. A generic that cannot run along
+    rows (a transpose) is tiled alone and vectorized by `linalg::vectorize`.
+    A constant `conv_2d_nchw_fchw` filter is pre-packed at compile time into
+    `[F/Ft][C][KH][KW][Ft]` (`pack-weights`), so the weights of a tile are
+    read in order. Accumulation follows the order of the loop lowering
+    (channels, then filter rows and columns; K for matmuls) with fused
+    multiply-adds, so results match `convert-linalg-to-loops` up to the
+    rounding of the multiply.
+
+    Only ops whose operands share one element type, `f32` or `f64`, are
+    handled; a dynamic size is allowed in the batch dimension (and in M of a
+    matmul), which is tiled by 1. Everything else, the integer ops of the
+    quantized path included, is left for `convert-linalg-to-loops`.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", "512",
+           "Width of a vector register in bits (lanes = bits / element "
+           "width)">,
+    Option<"accumulators", "accumulators", "unsigned", "16",
+           "Vector registers a kernel may use for accumulators">,
+    Option<"packWeights", "pack-weights", "bool", "true",
+           "Pre-pack constant convolution filters at compile time">,
+  ];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 #endif // QC_PIPELINES_PASSES_TD
