@@ -66,3 +66,13 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 # Shell utilities for RUN lines (rm, mkdir, cmp, ...), after the tools above.
 config.environment["PATH"] = os.pathsep.join(
     [config.environment["PATH"], "/usr/local/bin", "/usr/bin", "/bin"])
+
+# Cross compilation to AArch64 (the microkernel tests run under qemu):
+# Debian's clang-22, lld-22 and mlir-translate from the LLVM tools folder.
+_cross = {"%clang": "clang", "%mlir_translate": "mlir-translate"}
+_paths = {k: os.path.join(config.llvm_tools_dir, v) for k, v in _cross.items()}
+for _k, _p in _paths.items():
+    config.substitutions.append((_k, _p))
+if all(os.access(p, os.X_OK) for p in _paths.values()) and os.access(
+        os.path.join(config.llvm_tools_dir, "ld.lld"), os.X_OK):
+    config.available_features.add("aarch64-cross")

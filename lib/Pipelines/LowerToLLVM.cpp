@@ -67,7 +67,9 @@ void qc::buildLowerToLLVMPipeline(OpPassManager &pm,
 
   // 5b. Microkernel dot products (qc-vectorize-integer-ops) to the host's
   //     instruction; after deallocation, which rejects intrinsic calls.
-  pm.addPass(createQCLowerDotProductsPass());
+  QCLowerDotProductsPassOptions dots;
+  dots.isa = options.dotIsa;
+  pm.addPass(createQCLowerDotProductsPass(dots));
 
   // 5c. Parallel loops (the microkernels' row tiles) to OpenMP; the JIT
   //     links libomp when the module uses it (docs/Microkernels.md).
@@ -117,6 +119,7 @@ void qc::registerLowerToLLVMPipeline() {
       "function boundaries included) to the LLVM dialect for the JIT",
       [](OpPassManager &pm, const LowerToLLVMPipelineOptions &pipeline) {
         LowerToLLVMOptions options;
+        options.dotIsa = pipeline.dotIsa;
         options.emitCInterface = pipeline.emitCInterface;
         options.stripQuantTypes = pipeline.stripQuantTypes;
         options.verifyLowered = pipeline.verifyLowered;

@@ -107,15 +107,20 @@ def QCLowerDotProductsPass : Pass<"qc-lower-dot-products"> {
     Runs after bufferization and deallocation (the intrinsic calls it
     creates have no memory-effect interface). With `isa=avx512-vnni`, each
     `qc.dot_u8s8` on 4, 8 or 16 lanes becomes `llvm.x86.avx512.vpdpbusd.128`
-    / `.256` / `.512` through `llvm.call_intrinsic`; with `isa=generic`, the
-    same arithmetic in `arith` and `vector.shuffle` (zero/sign extension,
-    i32 products, the four products of each lane summed), which any CPU
-    runs with the identical result. `isa=host` (the default) picks
-    avx512-vnni when the host CPU has AVX-512 VNNI and VL, else generic.
+    / `.256` / `.512` through `llvm.call_intrinsic`; with `isa=neon-i8mm`,
+    one `llvm.aarch64.neon.usdot.v4i32.v16i8` per 4 lanes; with
+    `isa=neon-dotprod`, `sdot` on the bytes xor 0x80 minus `sdot(-128, w)`
+    (the same value; the correction depends on the weights only); with
+    `isa=generic`, the same arithmetic in `arith` and `vector.shuffle`
+    (zero/sign extension, i32 products, the four products of each lane
+    summed), which any CPU runs with the identical result. `isa=host` (the
+    default) picks avx512-vnni when the host CPU has AVX-512 VNNI and VL,
+    neon-i8mm or neon-dotprod on AArch64 hosts with those features, else
+    generic.
   }];
   let options = [
     Option<"isa", "isa", "std::string", "\"host\"",
-           "host, avx512-vnni or generic">,
+           "host, avx512-vnni, neon-i8mm, neon-dotprod or generic">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::LLVM::LLVMDialect",

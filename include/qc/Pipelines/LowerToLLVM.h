@@ -15,6 +15,10 @@ namespace qc {
 
 /// Options of the pipeline (plain, copyable).
 struct LowerToLLVMOptions {
+  /// The isa option of qc-lower-dot-products: host (default), avx512-vnni,
+  /// neon-i8mm, neon-dotprod or generic; set it when the code is for
+  /// another CPU than this one (cross compilation).
+  std::string dotIsa = "host";
   /// Emit _mlir_ciface_ wrappers for public functions.
   bool emitCInterface = true;
   /// Replace !quant types at function boundaries by their storage types
@@ -36,6 +40,12 @@ struct LowerToLLVMOptions {
 /// The same options as textual pass-pipeline options of qc-lower-to-llvm.
 struct LowerToLLVMPipelineOptions
     : public mlir::PassPipelineOptions<LowerToLLVMPipelineOptions> {
+  Option<std::string> dotIsa{
+      *this, "dot-isa",
+      llvm::cl::desc("Instructions for the int8 microkernels' dot products "
+                     "(qc-lower-dot-products): host, avx512-vnni, neon-i8mm, "
+                     "neon-dotprod, generic"),
+      llvm::cl::init("host")};
   Option<bool> emitCInterface{
       *this, "emit-c-interface",
       llvm::cl::desc("Emit _mlir_ciface_ wrappers for public functions"),

@@ -2,8 +2,9 @@
 //
 // qc-lower-dot-products: the last step of the microkernels of
 // qc-vectorize-integer-ops. On AVX-512 VNNI each qc.dot_u8s8 is one
-// vpdpbusd; elsewhere it is spelled out in arith/vector with the same
-// (wrapping) result, so that the fast kernels are correct on every CPU.
+// vpdpbusd, on AArch64 usdot (i8mm) or sdot (dotprod) per 4 lanes;
+// elsewhere it is spelled out in arith/vector with the same (wrapping)
+// result, so that the fast kernels are correct on every CPU.
 //
 //===----------------------------------------------------------------------===//
 #include "qc/Conversion/Passes.h"
@@ -44,6 +45,69 @@ struct DotToVnni : OpRewritePattern<DotU8S8Op> {
   }
 };
 
+/// AArch64: one 4-lane instruction per 16 bytes. With i8mm, `usdot` is the
+/// op exactly. With dotprod alone, `sdot` takes signed bytes on both sides:
+/// a = (a xor 0x80) + 128, so
+///   sum a*w = sdot(a xor 0x80, w) - sdot(-128, w),
+/// the second term depends on w only (LLVM's CSE shares it between the rows
+/// of a tile, which use the same weight vector).
+struct DotToNeon : OpRewritePattern<DotU8S8Op> {
+  DotToNeon(MLIRContext *ctx, bool i8mm)
+      : OpRewritePattern(ctx), i8mm(i8mm) {}
+  bool i8mm;
+
+  LogicalResult matchAndRewrite(DotU8S8Op op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    VectorType accType = op.getAcc().getType();
+    int64_t lanes = accType.getNumElements();
+    if (lanes % 4 != 0)
+      return b.notifyMatchFailure(op, "sdot/usdot take groups of 4 lanes");
+    auto v4i32 = VectorType::get({4}, b.getI32Type());
+    auto v16i8 = VectorType::get({16}, b.getI8Type());
+    auto call = [&](StringRef name, Value acc, Value x, Value y) -> Value {
+      return LLVM::CallIntrinsicOp::create(b, loc, v4i32,
+                                           b.getStringAttr(name),
+                                           ValueRange{acc, x, y})
+          .getResult(0);
+    };
+    Value flip, minus128, zero;
+    if (!i8mm) {
+      flip = arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(v16i8, b.getI8IntegerAttr(-128)));
+      minus128 = flip;
+      zero = arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(v4i32, b.getI32IntegerAttr(0)));
+    }
+    Value result = op.getAcc();
+    for (int64_t q = 0; q < lanes / 4; ++q) {
+      Value acc = vector::ExtractStridedSliceOp::create(
+          b, loc, op.getAcc(), ArrayRef<int64_t>{4 * q}, ArrayRef<int64_t>{4},
+          ArrayRef<int64_t>{1});
+      auto bytes = [&](Value v) -> Value {
+        return vector::ExtractStridedSliceOp::create(
+            b, loc, v, ArrayRef<int64_t>{16 * q}, ArrayRef<int64_t>{16},
+            ArrayRef<int64_t>{1});
+      };
+      Value a = bytes(op.getLhs()), w = bytes(op.getRhs());
+      Value r;
+      if (i8mm) {
+        r = call("llvm.aarch64.neon.usdot.v4i32.v16i8", acc, a, w);
+      } else {
+        Value as = arith::XOrIOp::create(b, loc, a, flip);
+        r = call("llvm.aarch64.neon.sdot.v4i32.v16i8", acc, as, w);
+        Value shift =
+            call("llvm.aarch64.neon.sdot.v4i32.v16i8", zero, minus128, w);
+        r = arith::SubIOp::create(b, loc, r, shift);
+      }
+      result = vector::InsertStridedSliceOp::create(
+          b, loc, r, result, ArrayRef<int64_t>{4 * q}, ArrayRef<int64_t>{1});
+    }
+    b.replaceOp(op, result);
+    return success();
+  }
+};
+
 struct DotToGeneric : OpRewritePattern<DotU8S8Op> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(DotU8S8Op op,
@@ -73,20 +137,24 @@ struct QCLowerDotProductsPass
   using QCLowerDotProductsPassBase::QCLowerDotProductsPassBase;
 
   LogicalResult initialize(MLIRContext *ctx) override {
-    if (isa == "host" || isa == "avx512-vnni" || isa == "generic")
+    if (isa == "host" || isa == "avx512-vnni" || isa == "neon-i8mm" ||
+        isa == "neon-dotprod" || isa == "generic")
       return success();
     return emitError(UnknownLoc::get(ctx))
            << "qc-lower-dot-products: unknown isa '" << isa
-           << "' (expected host, avx512-vnni or generic)";
+           << "' (expected host, avx512-vnni, neon-i8mm, neon-dotprod or "
+              "generic)";
   }
 
   void runOnOperation() override {
     std::string chosen = isa;
     if (chosen == "host")
-      chosen = hostHasAvx512Vnni() ? "avx512-vnni" : "generic";
+      chosen = hostIsa();
     RewritePatternSet patterns(&getContext());
     if (chosen == "avx512-vnni")
       patterns.add<DotToVnni>(&getContext());
+    else if (chosen == "neon-i8mm" || chosen == "neon-dotprod")
+      patterns.add<DotToNeon>(&getContext(), chosen == "neon-i8mm");
     else
       patterns.add<DotToGeneric>(&getContext());
     walkAndApplyPatterns(getOperation(), std::move(patterns));
@@ -98,9 +166,15 @@ struct QCLowerDotProductsPass
       signalPassFailure();
   }
 
-  static bool hostHasAvx512Vnni() {
+  static std::string hostIsa() {
     llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
-    return features.lookup("avx512vnni") && features.lookup("avx512vl");
+    if (features.lookup("avx512vnni") && features.lookup("avx512vl"))
+      return "avx512-vnni";
+    if (features.lookup("i8mm"))
+      return "neon-i8mm";
+    if (features.lookup("dotprod"))
+      return "neon-dotprod";
+    return "generic";
   }
 };
 
