@@ -79,14 +79,20 @@ func.func @fc(%x: tensor<?x5x!x>) -> tensor<?x3x!y> {
 
 // -----
 
-// N = 40 > 16: two 16-lane vectors per tile, 8 rows, N padded to 64.
+// N = 40 > 16: two 16-lane vectors per tile, 8 rows, N padded to 64. u8
+// rows of a multiple of 4 bytes are read in place: no packing copy.
 !x = !quant.uniform<u8:f32, 0.1:0>
 !w = !quant.uniform<i8:f32, 0.01>
 !y = !quant.uniform<i8:f32, 0.05>
 // CHECK-LABEL: func.func @fc_wide
+// CHECK:         %[[XB:.*]] = bufferization.to_buffer %{{.*}} read_only : tensor<19x64xi8> to memref<19x64xi8>
+// CHECK:         %[[ROWS:.*]] = memref.collapse_shape %[[XB]] {{\[\[}}0, 1]] : memref<19x64xi8> into memref<1216xi8>
+// CHECK-NOT:     memref.alloc{{.*}}xi8>
+// CHECK:         memref.alloc() {alignment = 64 : i64} : memref<19x40xi8>
 // CHECK:         scf.parallel (%{{.*}}) = (%c0) to (%c16) step (%c8)
 // CHECK:           scf.for %{{.*}} = %c0 to %c64 step %c32
 // CHECK:             scf.for {{.*}} -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
+// CHECK:               vector.load %[[ROWS]]
 // CHECK-COUNT-16:      qc.dot_u8s8
 // CHECK-NOT:           arith.xori
 func.func @fc_wide(%x: tensor<19x64x!x>) -> tensor<19x40x!y> {

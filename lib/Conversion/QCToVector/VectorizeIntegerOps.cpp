@@ -608,29 +608,33 @@ struct VectorizeFullyConnected : OpRewritePattern<FullyConnectedOp> {
     Value x = inputBuffer(b, loc, op.getInput());
     Value rows = memref::DimOp::create(b, loc, x, 0);
 
-    // Pack: rows of cp bytes, the K tail zero (its weights are zero).
-    Value packed = allocBytes(b, loc, im.mul(rows, plan.cp), b.getI8Type());
-    scf::ForOp::create(
-        b, loc, im.c(0), rows, im.c(1), ValueRange{},
-        [&](OpBuilder &nb, Location nl, Value m, ValueRange) {
-          IndexMath in{nb, nl};
-          Value base = in.mul(m, plan.cp);
-          scf::ForOp::create(
-              nb, nl, in.c(0), in.c(k), in.c(1), ValueRange{},
-              [&](OpBuilder &kb, Location kl, Value kk, ValueRange) {
-                Value v = memref::LoadOp::create(kb, kl, x, ValueRange{m, kk});
-                v = activationByte(kb, kl, v, plan);
-                IndexMath kn{kb, kl};
-                memref::StoreOp::create(kb, kl, v, packed,
-                                        ValueRange{kn.add(base, kk)});
-                scf::YieldOp::create(kb, kl);
-              });
-          for (int64_t t = k; t < plan.cp; ++t)
-            memref::StoreOp::create(
-                nb, nl, arith::ConstantOp::create(nb, nl, nb.getI8IntegerAttr(0)),
-                packed, ValueRange{in.add(base, t)});
-          scf::YieldOp::create(nb, nl);
+    Value packed;
+    if (plan.cp == k && plan.inputOffset == 0 &&
+        qtypeOf(op.getInput()).getStorageTypeIntegralWidth() == 8) {
+      // u8 rows whose length is a multiple of 4 are already what the
+      // kernel reads: no copy.
+      packed = memref::CollapseShapeOp::create(
+          b, loc, x, ArrayRef<ReassociationIndices>{{0, 1}});
+    } else {
+      // Pack: rows of cp bytes, the K tail zero (its weights are zero).
+      packed = allocBytes(b, loc, im.mul(rows, plan.cp), b.getI8Type());
+      forLoop(b, loc, im.c(0), rows, 1, {}, [&](Value m, ValueRange) {
+        Value base = im.mul(m, plan.cp);
+        forLoop(b, loc, im.c(0), im.c(k), 1, {}, [&](Value kk, ValueRange) {
+          Value v = memref::LoadOp::create(b, loc, x, ValueRange{m, kk});
+          v = activationByte(b, loc, v, plan);
+          memref::StoreOp::create(b, loc, v, packed,
+                                  ValueRange{im.add(base, kk)});
+          return SmallVector<Value>();
         });
+        Value zero =
+            arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
+        for (int64_t t = k; t < plan.cp; ++t)
+          memref::StoreOp::create(b, loc, zero, packed,
+                                  ValueRange{im.add(base, t)});
+        return SmallVector<Value>();
+      });
+    }
 
     SmallVector<Value> dyn;
     if (outType.isDynamicDim(0))
