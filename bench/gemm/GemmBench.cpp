@@ -166,7 +166,10 @@ std::string floatList(llvm::ArrayRef<float> v) {
   return s;
 }
 
-std::string int8Module(const Int8Problem &p) {
+/// `int4`: the weights as i4 (the int8 weights >> 4, clamped to -7..7), the
+/// same problem otherwise (a dense i4 constant holds one element per byte
+/// in its hex form).
+std::string int8Module(const Int8Problem &p, bool int4 = false) {
   std::string xT = "tensor<" + std::to_string(p.m) + "x" + std::to_string(p.k) +
                    "x!quant.uniform<u8:f32, " +
                    llvm::formatv("{0:e}", double(p.xScale)).str() + ":" +
@@ -178,8 +181,15 @@ std::string int8Module(const Int8Problem &p) {
   std::string wS = "tensor<" + std::to_string(p.n) + "x" + std::to_string(p.k) +
                    "xi8>";
   std::string wT = "tensor<" + std::to_string(p.n) + "x" + std::to_string(p.k) +
-                   "x!quant.uniform<i8<-127:127>:f32:0, {" +
+                   (int4 ? "x!quant.uniform<i4<-7:7>:f32:0, {"
+                         : "x!quant.uniform<i8<-127:127>:f32:0, {") +
                    floatList(p.wScales) + "}>>";
+  std::string w4S = "tensor<" + std::to_string(p.n) + "x" +
+                    std::to_string(p.k) + "xi4>";
+  std::vector<int8_t> w4;
+  if (int4)
+    for (int8_t v : p.w)
+      w4.push_back(static_cast<int8_t>(std::clamp(v >> 4, -7, 7)));
   std::vector<float> bScales(p.n);
   for (int64_t j = 0; j < p.n; ++j)
     bScales[j] = p.xScale * p.wScales[j];
@@ -188,10 +198,16 @@ std::string int8Module(const Int8Problem &p) {
                    "x!quant.uniform<i32:f32:0, {" + floatList(bScales) + "}>>";
   std::string s;
   llvm::raw_string_ostream os(s);
-  os << "func.func @fc(%x: " << xT << ") -> " << yT << " {\n"
-     << "  %w = arith.constant dense<" << hexBytes(p.w.data(), p.w.size())
-     << "> : " << wS << "\n"
-     << "  %qw = quant.scast %w : " << wS << " to " << wT << "\n"
+  os << "func.func @fc(%x: " << xT << ") -> " << yT << " {\n";
+  if (int4)
+    os << "  %w = arith.constant dense<" << hexBytes(w4.data(), w4.size())
+       << "> : " << w4S << "\n"
+       << "  %qw = quant.scast %w : " << w4S << " to " << wT << "\n";
+  else
+    os << "  %w = arith.constant dense<" << hexBytes(p.w.data(), p.w.size())
+       << "> : " << wS << "\n"
+       << "  %qw = quant.scast %w : " << wS << " to " << wT << "\n";
+  os
      << "  %b = arith.constant dense<"
      << hexBytes(p.bias.data(), p.bias.size() * 4) << "> : " << bS << "\n"
      << "  %qb = quant.scast %b : " << bS << " to " << bT << "\n"
@@ -323,7 +339,7 @@ QCRun runQC(mlir::MLIRContext &ctx, const std::string &text,
 
 struct Row {
   Shape shape;
-  Timing onednn, qcInt8, qcFp32;
+  Timing onednn, qcInt8, qcInt4, qcFp32;
   double qcInt8Compile = 0, qcFp32Compile = 0;
 };
 
@@ -457,6 +473,10 @@ int main(int argc, char **argv) {
     row.qcInt8Compile = i8.compileSeconds;
     row.qcInt8.note = opt.int8Pipeline +
                       (row.qcInt8.note.empty() ? "" : "; " + row.qcInt8.note);
+    // int4 weights through the same pipeline.
+    row.qcInt4 = runQC(ctx, int8Module(p, /*int4=*/true), opt.int8Pipeline,
+                       {x}, policy, opt.dryRun)
+                     .timing;
 
     qc::npy::Array a(qc::npy::DType::F32, {s.m, s.k}),
         b(qc::npy::DType::F32, {s.k, s.n});
@@ -474,7 +494,8 @@ int main(int argc, char **argv) {
 
   bool failed = false;
   for (const Row &r : rows)
-    failed |= !r.qcInt8.ok || !r.qcFp32.ok || (!opt.dryRun && !r.onednn.ok);
+    failed |= !r.qcInt8.ok || !r.qcInt4.ok || !r.qcFp32.ok ||
+              (!opt.dryRun && !r.onednn.ok);
 
   if (opt.json) {
     llvm::json::Object root;
@@ -502,8 +523,10 @@ int main(int argc, char **argv) {
       if (auto *obj = qf.getAsObject())
         (*obj)["compile_s"] = r.qcFp32Compile;
       o["qc_fp32"] = std::move(qf);
+      o["qc_w4a8"] = timingJson(r.shape, r.qcInt4, peak.gops);
       o["qc_over_onednn"] = ratio(r.qcInt8, r.onednn);
       o["int8_over_fp32"] = ratio(r.qcInt8, r.qcFp32);
+      o["w4_over_int8"] = ratio(r.qcInt4, r.qcInt8);
       shapes.push_back(std::move(o));
     }
     root["shapes"] = std::move(shapes);
@@ -523,9 +546,10 @@ int main(int argc, char **argv) {
     os << "vpdpbusd zmm peak: not measured ("
        << (vnni ? "dry run" : "no AVX-512 VNNI") << ")\n";
   os << "QC int8 pipeline: " << opt.int8Pipeline << "\n";
-  os << llvm::format("%-16s %12s %7s %12s %7s %13s %10s %10s\n", "MxNxK",
-                     "oneDNN GOPS", "%peak", "QC-i8 GOPS", "%peak",
-                     "QC-f32 GFLOP", "QC/oneDNN", "i8/f32");
+  os << llvm::format("%-16s %12s %7s %12s %7s %13s %10s %10s %10s %8s\n",
+                     "MxNxK", "oneDNN GOPS", "%peak", "QC-i8 GOPS", "%peak",
+                     "QC-f32 GFLOP", "QC/oneDNN", "i8/f32", "QC-w4 GOPS",
+                     "w4/i8");
   auto cell = [&](const Timing &t, const Shape &s) -> std::string {
     if (!t.ok)
       return "n/a";
@@ -542,14 +566,16 @@ int main(int argc, char **argv) {
     return llvm::formatv("{0:f3}", d.medianSeconds / n.medianSeconds).str();
   };
   for (const Row &r : rows) {
-    os << llvm::format("%-16s %12s %7s %12s %7s %13s %10s %10s\n",
+    os << llvm::format("%-16s %12s %7s %12s %7s %13s %10s %10s %10s %8s\n",
                        r.shape.str().c_str(), cell(r.onednn, r.shape).c_str(),
                        pct(r.onednn, r.shape).c_str(),
                        cell(r.qcInt8, r.shape).c_str(),
                        pct(r.qcInt8, r.shape).c_str(),
                        cell(r.qcFp32, r.shape).c_str(),
                        rat(r.qcInt8, r.onednn).c_str(),
-                       rat(r.qcInt8, r.qcFp32).c_str());
+                       rat(r.qcInt8, r.qcFp32).c_str(),
+                       cell(r.qcInt4, r.shape).c_str(),
+                       rat(r.qcInt4, r.qcInt8).c_str());
   }
   for (const Row &r : rows) {
     if (!r.onednn.ok && !opt.dryRun)
@@ -558,6 +584,8 @@ int main(int argc, char **argv) {
       os << r.shape.str() << " QC int8: " << r.qcInt8.error << "\n";
     if (!r.qcFp32.ok)
       os << r.shape.str() << " QC fp32: " << r.qcFp32.error << "\n";
+    if (!r.qcInt4.ok)
+      os << r.shape.str() << " QC w4a8: " << r.qcInt4.error << "\n";
   }
   if (!rows.empty() && rows.front().onednn.ok)
     os << "oneDNN implementation: " << rows.front().onednn.note << "\n";

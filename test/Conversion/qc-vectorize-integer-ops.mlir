@@ -159,6 +159,31 @@ func.func @conv_vector_pack(%x: tensor<?x16x8x8x!x>) -> tensor<?x16x8x8x!y> {
 
 // -----
 
+// int4 weights: two per byte, offset by 8; each 64-byte weight vector is
+// loaded as 32 bytes and unpacked with and/shift/subtract.
+!x = !quant.uniform<u8:f32, 0.1:0>
+!w = !quant.uniform<i4<-7:7>:f32, 0.1>
+!y = !quant.uniform<i8:f32, 0.05>
+// Byte u = (w[u] + 8) | (w[u + 32] + 8) << 4; w[0..7] = 1 -7 7 0 -1 2 3 4,
+// the rest 0: 0x89 0x81 0x8F 0x88 0x87 0x8A 0x8B 0x8C, then 0x88.
+// CHECK-DAG: memref.global "private" constant @__qc_ukernel_weights : memref<32xi8> = dense<[-119, -127, -113, -120, -121, -118, -117, -116, -120, -120, -120, -120, -120, -120, -120, -120, -120, -120, -120, -120, -120, -120, -120, -120, -120, -120, -120, -120, -120, -120, -120, -120]>
+// CHECK-LABEL: func.func @fc_int4
+// CHECK:         %[[V:.*]] = vector.load %{{.*}} : memref<32xi8>, vector<32xi8>
+// CHECK:         %[[LO:.*]] = arith.andi %[[V]], %{{.*}} : vector<32xi8>
+// CHECK:         %[[LO8:.*]] = arith.subi %[[LO]], %{{.*}} : vector<32xi8>
+// CHECK:         %[[HI:.*]] = arith.shrui %[[V]], %{{.*}} : vector<32xi8>
+// CHECK:         %[[HI8:.*]] = arith.subi %[[HI]], %{{.*}} : vector<32xi8>
+// CHECK:         %[[W:.*]] = vector.shuffle %[[LO8]], %[[HI8]] [0, 1, 2, {{.*}}, 63] : vector<32xi8>, vector<32xi8>
+// CHECK:         qc.dot_u8s8 %{{.*}}, %{{.*}}, %[[W]]
+func.func @fc_int4(%x: tensor<2x4x!x>) -> tensor<2x2x!y> {
+  %wc = arith.constant dense<[[1, -7, 7, 0], [-1, 2, 3, 4]]> : tensor<2x4xi4>
+  %w = quant.scast %wc : tensor<2x4xi4> to tensor<2x4x!w>
+  %y = qc.fully_connected %x, %w : tensor<2x4x!x>, tensor<2x4x!w> -> tensor<2x2x!y>
+  return %y : tensor<2x2x!y>
+}
+
+// -----
+
 // Left for the reference lowering: float_scale, grouped convolutions,
 // weights that are not constants.
 !x = !quant.uniform<u8:f32, 0.02:7>

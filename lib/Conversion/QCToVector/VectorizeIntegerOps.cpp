@@ -101,7 +101,14 @@ struct GemmPlan {
   // Activation byte = storage + offset; the padded value.
   bool inputSigned = false;
   int64_t inputOffset = 0, zx = 0;
-  // Packed weights [np/nr][kGroups][nr][4], folded bias, requant params.
+  // Weights of at most 4 bits are stored two per byte, offset by 8 (so
+  // that a nibble is 0..15): each 64-byte weight vector becomes 32 bytes,
+  // byte u holding byte u of the vector in its low nibble and byte u + 32
+  // in its high nibble.
+  bool nibbles = false;
+  int64_t vectorBytes() const { return nibbles ? 32 : 64; }
+  // Packed weights [np/nr][kGroups][nr][4] (halved for nibbles), folded
+  // bias, requant params.
   SmallVector<int8_t> packed;
   SmallVector<int32_t> bias;
   SmallVector<int64_t> mult, shift, roundPos, roundNeg;
@@ -179,6 +186,17 @@ LogicalResult planGemm(Operation *op, Value input, Value weight, Value bias,
           plan.packed[at] = static_cast<int8_t>(value);
           colSum[f] += value;
         }
+  plan.nibbles = wq.getStorageTypeIntegralWidth() <= 4;
+  if (plan.nibbles) {
+    SmallVector<int8_t> halves(plan.packed.size() / 2);
+    for (size_t v = 0; v < plan.packed.size() / 64; ++v)
+      for (size_t u = 0; u < 32; ++u) {
+        uint8_t lo = static_cast<uint8_t>(plan.packed[64 * v + u] + 8);
+        uint8_t hi = static_cast<uint8_t>(plan.packed[64 * v + u + 32] + 8);
+        halves[32 * v + u] = static_cast<int8_t>(lo | (hi << 4));
+      }
+    plan.packed = std::move(halves);
+  }
 
   // Bias with the activation offset folded in, wrapping like the i32
   // accumulator of the reference lowering.
@@ -342,7 +360,8 @@ void emitTile(OpBuilder &b, Location loc, const GemmPlan &plan,
     bases.push_back(ks.rowBase(im, rows.back()));
   }
   // Packed weight panel of this column tile.
-  Value panel = im.mul(im.div(n0, nr), kg * nr * kGroup);
+  int64_t vb = plan.vectorBytes();
+  Value panel = im.mul(im.div(n0, nr), kg * nv * vb);
 
   Value zero = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(v16i32, b.getI32IntegerAttr(0)));
@@ -358,13 +377,34 @@ void emitTile(OpBuilder &b, Location loc, const GemmPlan &plan,
           return forLoop(b, loc, im.c(0), im.c(groupsPerTap), 1, a2,
                          [&](Value gi, ValueRange a3) {
             Value group = im.add(tapGroup, gi);
-            Value wBase = im.add(panel, im.mul(group, nr * kGroup));
+            Value wBase = im.add(panel, im.mul(group, nv * vb));
             SmallVector<Value> w;
             for (int64_t j = 0; j < nv; ++j) {
-              Value at = im.add(wBase, j * kLanes * kGroup);
-              Value bytes =
-                  vector::LoadOp::create(b, loc, vW, g.packed, ValueRange{at});
-              w.push_back(bytes);
+              Value at = im.add(wBase, j * vb);
+              if (!plan.nibbles) {
+                w.push_back(vector::LoadOp::create(b, loc, vW, g.packed,
+                                                   ValueRange{at}));
+                continue;
+              }
+              // Two nibbles w + 8 per byte: low = (v & 15) - 8, high =
+              // (v >> 4) - 8 (logical shift), concatenated back to 64 bytes;
+              // all cheap byte operations.
+              auto vHalf = VectorType::get({32}, i8);
+              auto splat = [&](int64_t c) -> Value {
+                return arith::ConstantOp::create(
+                    b, loc, DenseElementsAttr::get(vHalf, b.getI8IntegerAttr(c)));
+              };
+              Value v = vector::LoadOp::create(b, loc, vHalf, g.packed,
+                                               ValueRange{at});
+              Value eight = splat(8);
+              Value lo = arith::SubIOp::create(
+                  b, loc, arith::AndIOp::create(b, loc, v, splat(15)), eight);
+              Value hi = arith::SubIOp::create(
+                  b, loc, arith::ShRUIOp::create(b, loc, v, splat(4)), eight);
+              SmallVector<int64_t> mask;
+              for (int64_t t = 0; t < 64; ++t)
+                mask.push_back(t);
+              w.push_back(vector::ShuffleOp::create(b, loc, lo, hi, mask));
             }
             Value inner = im.add(tap, im.mul(gi, kGroup));
             SmallVector<Value> next(a3);

@@ -9,8 +9,8 @@
 # RUN: rm -rf %t && %python %s %t | FileCheck %s
 # RUN: rm -rf %t.g && %python %s %t.g --isa=avx512-vnni --dot-isa=generic | FileCheck %s --check-prefixes=CHECK,UKERNEL
 # RUN: %if x86-avx512vnni %{ rm -rf %t.v && %python %s %t.v --isa=avx512-vnni | FileCheck %s --check-prefixes=CHECK,UKERNEL %}
-# UKERNEL: fully_connected: avx512-vnni kernels for 22 of 33 ops
-# CHECK: fully_connected: compared 6864 values in 33 cases, 0 differences
+# UKERNEL: fully_connected: avx512-vnni kernels for 24 of 36 ops
+# CHECK: fully_connected: compared 8184 values in 36 cases, 0 differences
 import os
 import sys
 
@@ -42,6 +42,8 @@ CONFIGS = [
     ("tiles_odd", 13, 37, 33, dict()),
     ("tiles_i8_dynamic", 19, 70, 48, dict(signed=True, y_signed=True,
                                           dynamic=(0,))),
+    # int4 weights, two per byte in the kernels.
+    ("tiles_i4", 11, 64, 40, dict(w_bits=4)),
 ]
 
 
