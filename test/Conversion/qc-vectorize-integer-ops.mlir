@@ -27,7 +27,7 @@
 // CHECK-DAG: memref.global "private" constant @__qc_ukernel_weights : memref<128xi8> = dense<"0x01020304FFFEFDFC7F81000100000000{{0+}}05000000FB000000FF000000{{0+}}"> {alignment = 64 : i64}
 // The bias absorbs -(zx + 128) * sum_k w: 100 - 125 * 15, -200 + 125 * 15.
 // CHECK-DAG: memref.global "private" constant @__qc_ukernel_bias : memref<16xi32> = dense<[-1775, 1675, 300, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
-// CHECK-DAG: memref.global "private" constant @__qc_ukernel_multiplier : memref<16xi64>
+// CHECK-DAG: memref.global "private" constant @__qc_ukernel_multiplier : memref<16xi32>
 // CHECK-DAG: memref.global "private" constant @__qc_ukernel_shift : memref<16xi64>
 // CHECK-DAG: memref.global "private" constant @__qc_ukernel_round_pos : memref<16xi64>
 // CHECK-DAG: memref.global "private" constant @__qc_ukernel_round_neg : memref<16xi64>
@@ -47,8 +47,10 @@
 // CHECK:             vector.broadcast %{{.*}} : i32 to vector<16xi32>
 // CHECK:             qc.dot_u8s8 %{{.*}}, %{{.*}}, %{{.*}} : vector<64xi8> -> vector<16xi32>
 // CHECK-COUNT-7:     qc.dot_u8s8
-// Epilogue: bias, the i64 multiply/round/shift of qc.requantize, zero
-// point, clamp (ReLU and u8), narrowing, masked store of the 3 valid lanes.
+// Epilogue: bias, the i64 multiply/round/shift of qc.requantize (the
+// rounding term picked by the sign: double_round with shifts above 31),
+// then, all shifts being >= 32, clamp (ReLU and u8, less the zero point)
+// and zero point in i32, narrowing, masked store of the 3 valid lanes.
 // CHECK:           vector.{{create|constant}}_mask {{.*}} : vector<16xi1>
 // CHECK:           arith.addi %{{.*}} : vector<16xi32>
 // CHECK:           arith.extsi %{{.*}} : vector<16xi32> to vector<16xi64>
@@ -56,9 +58,11 @@
 // CHECK:           arith.cmpi sge
 // CHECK:           arith.select
 // CHECK:           arith.shrsi
-// CHECK:           arith.maxsi
-// CHECK:           arith.minsi
-// CHECK:           arith.trunci %{{.*}} : vector<16xi64> to vector<16xi8>
+// CHECK:           arith.trunci %{{.*}} : vector<16xi64> to vector<16xi32>
+// CHECK:           arith.maxsi %{{.*}} : vector<16xi32>
+// CHECK:           arith.minsi %{{.*}} : vector<16xi32>
+// CHECK:           arith.addi %{{.*}} : vector<16xi32>
+// CHECK:           arith.trunci %{{.*}} : vector<16xi32> to vector<16xi8>
 // CHECK:           vector.maskedstore %[[FLAT]]
 // Remainder rows one at a time.
 // CHECK:         scf.for %{{.*}} step %c1
@@ -124,6 +128,8 @@ func.func @fc_wide(%x: tensor<19x64x!x>) -> tensor<19x40x!y> {
 // CHECK:           scf.for %{{.*}} = %c0 to %c3 step %c1
 // CHECK:             scf.for %{{.*}} = %c0 to %c3 step %c1
 // CHECK-COUNT-8:       qc.dot_u8s8
+// single_round: one rounding term whatever the sign, no select.
+// CHECK-NOT:       arith.cmpi sge
 // CHECK:           vector.scatter %[[FLAT]]
 func.func @conv(%x: tensor<?x3x5x5x!x>) -> tensor<?x2x3x3x!y> {
   %wc = arith.constant dense<1> : tensor<2x3x3x3xi8>

@@ -110,8 +110,12 @@ struct GemmPlan {
   // Packed weights [np/nr][kGroups][nr][4] (halved for nibbles), folded
   // bias, requant params.
   SmallVector<int8_t> packed;
-  SmallVector<int32_t> bias;
-  SmallVector<int64_t> mult, shift, roundPos, roundNeg;
+  SmallVector<int32_t> bias, mult;
+  SmallVector<int64_t> shift, roundPos, roundNeg;
+  // Whether the rounding term depends on the sign (double_round with a
+  // shift above 31 somewhere), and the smallest shift.
+  bool signedRounding = false;
+  int64_t minShift = 64;
   int64_t zy = 0, lo = 0, hi = 0;
   IntegerType outStorage;
 };
@@ -227,6 +231,8 @@ LogicalResult planGemm(Operation *op, Value input, Value weight, Value bias,
     plan.shift.push_back(m->shift);
     plan.roundPos.push_back(requantRoundingTerm(m->shift, doubleRound, true));
     plan.roundNeg.push_back(requantRoundingTerm(m->shift, doubleRound, false));
+    plan.signedRounding |= plan.roundPos.back() != plan.roundNeg.back();
+    plan.minShift = std::min<int64_t>(plan.minShift, m->shift);
   }
   plan.zy = zeroPointOf(yq);
   plan.lo = std::max<int64_t>(yq.getStorageTypeMin(), bounds.first);
@@ -273,7 +279,7 @@ PlanGlobals emitGlobals(OpBuilder &b, Location loc, ModuleOp module,
   PlanGlobals g;
   g.packed = make("weights", denseOf<int8_t>(plan.packed, i8));
   g.bias = make("bias", denseOf<int32_t>(plan.bias, i32));
-  g.mult = make("multiplier", denseOf<int64_t>(plan.mult, i64));
+  g.mult = make("multiplier", denseOf<int32_t>(plan.mult, i32));
   g.shift = make("shift", denseOf<int64_t>(plan.shift, i64));
   g.roundPos = make("round_pos", denseOf<int64_t>(plan.roundPos, i64));
   g.roundNeg = make("round_neg", denseOf<int64_t>(plan.roundNeg, i64));
@@ -426,13 +432,22 @@ void emitTile(OpBuilder &b, Location loc, const GemmPlan &plan,
         });
       });
 
-  // Epilogue: bias, requantize, zero point, clamp, store.
+  // Epilogue: bias, requantize, zero point, clamp, store. The product of
+  // the sign-extended accumulator and the (31-bit) multiplier is exact in
+  // i64. With every shift >= 32 the shifted value fits in i32
+  // (|prod + round| < 2^63), so the zero point and clamp run on one
+  // register of i32 lanes instead of two of i64: clamp(t + zy, lo, hi) =
+  // clamp(t, lo - zy, hi - zy) + zy, exact for results of at most 16 bits.
   auto splat64 = [&](int64_t v) -> Value {
     return arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(v16i64, b.getI64IntegerAttr(v)));
   };
-  Value zero64 = splat64(0), zy = splat64(plan.zy), lo = splat64(plan.lo),
-        hi = splat64(plan.hi);
+  auto splat32 = [&](int64_t v) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(v16i32, b.getI32IntegerAttr(v)));
+  };
+  bool narrow = plan.minShift >= 32 && plan.outStorage.getWidth() <= 16;
+  Value zero64 = splat64(0);
   auto vOut = VectorType::get({kLanes}, plan.outStorage);
   auto maskType = VectorType::get({kLanes}, b.getI1Type());
   for (int64_t j = 0; j < nv; ++j) {
@@ -441,8 +456,10 @@ void emitTile(OpBuilder &b, Location loc, const GemmPlan &plan,
       return vector::LoadOp::create(b, loc, t, mem, ValueRange{col});
     };
     Value bias = load(g.bias, v16i32);
-    Value mult = load(g.mult, v16i64), shift = load(g.shift, v16i64);
-    Value pos = load(g.roundPos, v16i64), neg = load(g.roundNeg, v16i64);
+    Value mult = arith::ExtSIOp::create(b, loc, v16i64, load(g.mult, v16i32));
+    Value shift = load(g.shift, v16i64);
+    Value pos = load(g.roundPos, v16i64);
+    Value neg = plan.signedRounding ? load(g.roundNeg, v16i64) : Value();
     Value mask;
     if (plan.n % nr != 0) {
       Value left = arith::SubIOp::create(b, loc, im.c(plan.n), col);
@@ -453,15 +470,26 @@ void emitTile(OpBuilder &b, Location loc, const GemmPlan &plan,
       Value acc = arith::AddIOp::create(b, loc, accs[i * nv + j], bias);
       Value d = arith::ExtSIOp::create(b, loc, v16i64, acc);
       Value prod = arith::MulIOp::create(b, loc, d, mult);
-      Value nonNeg =
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, d, zero64);
-      Value term = arith::SelectOp::create(b, loc, nonNeg, pos, neg);
+      Value term = pos;
+      if (plan.signedRounding) {
+        Value nonNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                             d, zero64);
+        term = arith::SelectOp::create(b, loc, nonNeg, pos, neg);
+      }
       Value t = arith::AddIOp::create(b, loc, prod, term);
       t = arith::ShRSIOp::create(b, loc, t, shift);
-      if (plan.zy != 0)
-        t = arith::AddIOp::create(b, loc, t, zy);
-      t = arith::MaxSIOp::create(b, loc, t, lo);
-      t = arith::MinSIOp::create(b, loc, t, hi);
+      if (narrow) {
+        t = arith::TruncIOp::create(b, loc, v16i32, t);
+        t = arith::MaxSIOp::create(b, loc, t, splat32(plan.lo - plan.zy));
+        t = arith::MinSIOp::create(b, loc, t, splat32(plan.hi - plan.zy));
+        if (plan.zy != 0)
+          t = arith::AddIOp::create(b, loc, t, splat32(plan.zy));
+      } else {
+        if (plan.zy != 0)
+          t = arith::AddIOp::create(b, loc, t, splat64(plan.zy));
+        t = arith::MaxSIOp::create(b, loc, t, splat64(plan.lo));
+        t = arith::MinSIOp::create(b, loc, t, splat64(plan.hi));
+      }
       results.push_back(arith::TruncIOp::create(b, loc, vOut, t));
     }
     if (ks.storeTile && ks.storeTile(b, loc, rows, col, mask, results))
