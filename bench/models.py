@@ -1,9 +1,10 @@
 #!/usr/bin/python3
-"""Float latency of the shared models: QC against PyTorch, one thread.
+"""Latency of the shared models, float and int8: QC against PyTorch, one thread.
 
     bench/models.py                    all models, batch 1 and 64
     bench/models.py --quick            fewer timed runs (about a minute)
     bench/models.py --model resnet20 --batch 64
+    bench/models.py --precision int8   the int8 table only
     bench/models.py --json > models.json
 
 For each model of ../shared/data (mnist8, digits_cnn, fmnist_cnn, resnet20)
@@ -15,6 +16,13 @@ and batch size, the first rows of eval_x.npy are timed three ways:
   QC         the same with the default pipeline (qc-tile-and-vectorize)
   PyTorch    ../shared/tools/onnx2torch.py, torch.set_num_threads(1),
              torch.no_grad(), the median of timed forward calls
+
+int8 (second table): QC int8 is quant-compile (static PTQ, minmax, calibrated
+on calib_x.npy; conv and fully connected layers as the int8 microkernels of
+docs/Microkernels.md), lowered ahead of time like the float modules, against
+QC fp32 (the float module above) and PyTorch int8: torch.ao.quantization FX
+static PTQ (prepare_fx / convert_fx, the onednn qconfig and engine,
+calibrated on the same calib_x.npy).
 
 Every time is the median per batch over repeats (2 warm-up calls, then at
 least --min-runs calls and --min-seconds of calls). The QC modules are
@@ -93,13 +101,16 @@ def main():
     ap.add_argument("--no-loops", action="store_true",
                     help="skip the scalar-loop lowering (slow at batch 64)")
     ap.add_argument("--no-torch", action="store_true", help="skip PyTorch")
+    ap.add_argument("--precision", choices=["float", "int8", "both"],
+                    default="both", help="which tables (default: both)")
     ap.add_argument("--json", action="store_true", help="print JSON")
     args = ap.parse_args()
     args.min_runs, args.min_seconds = (3, 0.2) if args.quick else (10, 1.0)
     batches = args.batch or [1, 64]
     models = [m for m in MODELS if not args.model or m[0] in args.model]
     bindir = os.path.join(args.build_dir, "bin")
-    for tool in ("quant-translate", "quant-opt", "quant-runner"):
+    for tool in ("quant-translate", "quant-opt", "quant-runner",
+                 "quant-compile"):
         if not os.access(os.path.join(bindir, tool), os.X_OK):
             sys.exit(f"bench/models.py: error: {bindir}/{tool} not found "
                      f"(build QC first: QC_BUILD_DIR={args.build_dir} "
@@ -136,6 +147,17 @@ def main():
                      lowered[key]])
             torch_model = convert(onnx_path).eval() if torch_ok else None
             eval_x = np.load(os.path.join(SHARED, "data", name, "eval_x.npy"))
+            int8 = args.precision in ("int8", "both")
+            if int8:
+                calib = os.path.join(SHARED, "data", name, "calib_x.npy")
+                quantized = os.path.join(tmp, name + ".q.mlir")
+                run([os.path.join(bindir, "quant-compile"), onnx_path,
+                     "--calibration", calib, "-o", quantized])
+                lowered_q = os.path.join(tmp, name + ".q.ll.mlir")
+                run([os.path.join(bindir, "quant-opt"), quantized,
+                     "--qc-lower-to-llvm", "-o", lowered_q])
+                torch_q = (torch_int8_model(onnx_path, np.load(calib))
+                           if torch_ok else None)
             for batch in batches:
                 if static_batch is not None and batch != static_batch:
                     continue
@@ -144,16 +166,57 @@ def main():
                 np.save(x_path, x)
                 row = {"model": name, "batch": batch}
                 for key in lowered:
+                    if key == "qc_loops" and args.precision == "int8":
+                        continue
                     ms, n = qc_median_ms(bindir, lowered[key], x_path, args)
                     row[key + "_ms"], row[key + "_runs"] = ms, n
-                if torch_model is not None:
+                if torch_model is not None and args.precision != "int8":
                     ms, n = torch_median_ms(torch_model, x, args)
                     row["torch_ms"], row["torch_runs"] = ms, n
+                if int8:
+                    ms, n = qc_median_ms(bindir, lowered_q, x_path, args)
+                    row["qc_int8_ms"], row["qc_int8_runs"] = ms, n
+                    if torch_q is not None:
+                        ms, n = torch_median_ms(torch_q, x, args)
+                        row["torch_int8_ms"], row["torch_int8_runs"] = ms, n
                 rows.append(row)
-                if not args.json:
+                if not args.json and args.precision != "int8":
                     print_row(row, header=len(rows) == 1)
     if args.json:
         print(json.dumps({"threads": 1, "rows": rows}, indent=1))
+    elif args.precision in ("int8", "both"):
+        if args.precision == "both":
+            print()
+        for i, row in enumerate(rows):
+            print_int8_row(row, header=i == 0)
+
+
+def torch_int8_model(onnx_path, calib):
+    """PyTorch's own static int8 PTQ of the model (FX, onednn)."""
+    import torch
+    from onnx2torch import convert
+    from torch.ao.quantization import get_default_qconfig_mapping
+    from torch.ao.quantization.quantize_fx import convert_fx, prepare_fx
+    torch.backends.quantized.engine = "onednn"
+    model = convert(onnx_path).eval()
+    example = torch.from_numpy(calib[:1])
+    prepared = prepare_fx(model, get_default_qconfig_mapping("onednn"),
+                          (example,))
+    with torch.no_grad():
+        for i in range(0, len(calib), 64):
+            prepared(torch.from_numpy(calib[i:i + 64]))
+    return convert_fx(prepared)
+
+
+def print_int8_row(row, header):
+    if header:
+        print(f"{'model':<11} {'batch':>5} {'QC f32 ms':>10} {'QC i8 ms':>9} "
+              f"{'PyTorch i8 ms':>14} {'i8/f32':>7} {'x PyTorch i8':>13}")
+    fmt = lambda v, w: f"{v:>{w}.3f}" if v is not None else f"{'-':>{w}}"
+    qc8, f32, t8 = row["qc_int8_ms"], row.get("qc_ms"), row.get("torch_int8_ms")
+    ratio = lambda ref, w: f"{ref / qc8:>{w - 1}.2f}x" if ref else f"{'-':>{w}}"
+    print(f"{row['model']:<11} {row['batch']:>5} {fmt(f32, 10)} {fmt(qc8, 9)} "
+          f"{fmt(t8, 14)} {ratio(f32, 7)} {ratio(t8, 13)}", flush=True)
 
 
 def print_row(row, header):
