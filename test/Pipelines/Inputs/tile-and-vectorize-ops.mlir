@@ -136,3 +136,28 @@ func.func @f64(%x: tensor<?x2x7x12xf64>, %y: tensor<?x3x5x10xf64>) -> (tensor<?x
   } -> tensor<?x3x5x10xf64>
   return %conv, %g : tensor<?x3x5x10xf64>, tensor<?x3x5x10xf64>
 }
+
+// A transposing generic (tiled alone, vectorized by linalg::vectorize) and a
+// broadcasting one (vectorized row by row).
+func.func @layout(%x: tensor<?x12x20xf32>, %b: tensor<12xf32>) -> (tensor<?x20x12xf32>, tensor<?x12x20xf32>) {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x12x20xf32>
+  %e = tensor.empty(%n) : tensor<?x20x12xf32>
+  %t = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>],
+                       iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x : tensor<?x12x20xf32>) outs(%e : tensor<?x20x12xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %h = arith.mulf %in, %in : f32
+    linalg.yield %h : f32
+  } -> tensor<?x20x12xf32>
+  %e2 = tensor.empty(%n) : tensor<?x12x20xf32>
+  %s = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d1)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>],
+                       iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %b : tensor<?x12x20xf32>, tensor<12xf32>) outs(%e2 : tensor<?x12x20xf32>) {
+  ^bb0(%in: f32, %bv: f32, %out: f32):
+    %d = arith.subf %in, %bv : f32
+    %q = arith.divf %d, %bv : f32
+    linalg.yield %q : f32
+  } -> tensor<?x12x20xf32>
+  return %t, %s : tensor<?x20x12xf32>, tensor<?x12x20xf32>
+}

@@ -19,6 +19,7 @@ INPUTS = {
     "matmuls": [((4, 37), np.float32), ((37, 50), np.float32), ((50,), np.float32),
                 ((6, 37), np.float32), ((3, 5, 9), np.float32), ((3, 9, 20), np.float32)],
     "f64": [((2, 2, 7, 12), np.float64), ((2, 3, 5, 10), np.float64)],
+    "layout": [((3, 12, 20), np.float32), ((12,), np.float32)],
 }
 
 
