@@ -905,6 +905,26 @@ struct QCTileAndVectorizePass
       return signalPassFailure();
     }
     Planner planner(vectorBits, accumulators);
+    IRRewriter rewriter(&getContext());
+
+    // Named elementwise ops (linalg.transpose, linalg.add, linalg.copy, ...)
+    // on floats become generics, so that they are planned like the
+    // importer's elementwise generics.
+    SmallVector<linalg::LinalgOp> named;
+    fn.walk([&](linalg::LinalgOp op) {
+      if (isa<linalg::GenericOp>(op) || !op.hasPureTensorSemantics() ||
+          op.getNumLoops() != op.getNumParallelLoops() ||
+          op.getNumDpsInits() != 1 || op->getNumResults() != 1 ||
+          isa<linalg::FillOp>(op) || !commonFloatType(op))
+        return;
+      named.push_back(op);
+    });
+    for (linalg::LinalgOp op : named) {
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::GenericOp> generic =
+          linalg::generalizeNamedOp(rewriter, op);
+      (void)generic; // An op that does not generalize stays as it is.
+    }
 
     // Anchors first (they claim their consumer chains), then what is left
     // of the elementwise generics.
@@ -936,7 +956,6 @@ struct QCTileAndVectorizePass
     });
 
     FilterPacker packer(fn);
-    IRRewriter rewriter(&getContext());
     for (Group &g : groups)
       if (failed(processGroup(rewriter, g, packer)))
         return signalPassFailure();

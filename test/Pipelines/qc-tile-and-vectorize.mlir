@@ -252,3 +252,20 @@ func.func @transpose(%t: tensor<16x32xf32>, %ti: tensor<32x16xf32>) -> tensor<32
   } -> tensor<32x16xf32>
   return %0 : tensor<32x16xf32>
 }
+
+// -----
+
+// Named elementwise ops become generics first: the transpose goes through
+// linalg::vectorize, the add runs along rows.
+// CHECK-LABEL: func.func @named
+// CHECK:         vector.transfer_read %{{.*}} {in_bounds = [true, true, true], permutation_map = #{{.*}}} : tensor<1x16x4xf32>, vector<1x4x16xf32>
+// CHECK:         scf.for
+// CHECK:           scf.for
+// CHECK-COUNT-4:     arith.addf %{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK-NOT:     linalg.
+func.func @named(%t: tensor<?x16x32xf32>, %a: tensor<?x32x16xf32>, %ti: tensor<?x32x16xf32>, %ai: tensor<?x32x16xf32>)
+    -> (tensor<?x32x16xf32>, tensor<?x32x16xf32>) {
+  %0 = linalg.transpose ins(%t : tensor<?x16x32xf32>) outs(%ti : tensor<?x32x16xf32>) permutation = [0, 2, 1]
+  %1 = linalg.add ins(%0, %a : tensor<?x32x16xf32>, tensor<?x32x16xf32>) outs(%ai : tensor<?x32x16xf32>) -> tensor<?x32x16xf32>
+  return %0, %1 : tensor<?x32x16xf32>, tensor<?x32x16xf32>
+}

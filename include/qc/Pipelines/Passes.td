@@ -109,8 +109,9 @@ def QCTileAndVectorizePass
     multiply-adds, so results match `convert-linalg-to-loops` up to the
     rounding of the multiply.
 
-    Only ops whose operands share one element type, `f32` or `f64`, are
-    handled; a dynamic size is allowed in the batch dimension (and in M of a
+    Named elementwise ops (`linalg.transpose`, `linalg.add`, ...) are
+    generalized first. Only ops whose operands share one element type, `f32`
+    or `f64`, are handled; a dynamic size is allowed in the batch dimension (and in M of a
     matmul), which is tiled by 1. Everything else, the integer ops of the
     quantized path included, is left for `convert-linalg-to-loops`.
   }];

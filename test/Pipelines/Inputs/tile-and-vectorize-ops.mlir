@@ -161,3 +161,11 @@ func.func @layout(%x: tensor<?x12x20xf32>, %b: tensor<12xf32>) -> (tensor<?x20x1
   } -> tensor<?x12x20xf32>
   return %t, %s : tensor<?x20x12xf32>, tensor<?x12x20xf32>
 }
+
+// Named elementwise ops are generalized first, then planned like generics.
+func.func @named(%t: tensor<?x16x32xf32>, %a: tensor<?x32x16xf32>, %ti: tensor<?x32x16xf32>, %ai: tensor<?x32x16xf32>)
+    -> (tensor<?x32x16xf32>, tensor<?x32x16xf32>) {
+  %0 = linalg.transpose ins(%t : tensor<?x16x32xf32>) outs(%ti : tensor<?x32x16xf32>) permutation = [0, 2, 1]
+  %1 = linalg.add ins(%0, %a : tensor<?x32x16xf32>, tensor<?x32x16xf32>) outs(%ai : tensor<?x32x16xf32>) -> tensor<?x32x16xf32>
+  return %0, %1 : tensor<?x32x16xf32>, tensor<?x32x16xf32>
+}

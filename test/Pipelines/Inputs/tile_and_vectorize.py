@@ -20,6 +20,8 @@ INPUTS = {
                 ((6, 37), np.float32), ((3, 5, 9), np.float32), ((3, 9, 20), np.float32)],
     "f64": [((2, 2, 7, 12), np.float64), ((2, 3, 5, 10), np.float64)],
     "layout": [((3, 12, 20), np.float32), ((12,), np.float32)],
+    "named": [((3, 16, 32), np.float32), ((3, 32, 16), np.float32),
+              ((3, 32, 16), np.float32), ((3, 32, 16), np.float32)],
 }
 
 
