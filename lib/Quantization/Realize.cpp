@@ -267,7 +267,9 @@ struct QCRealizePass : qc::impl::QCRealizePassBase<QCRealizePass> {
         continue;
       SmallVector<Operation *> ops;
       fn.walk([&](Operation *op) { ops.push_back(op); });
-      llvm::DenseSet<Operation *> erased;
+      // Realizing an op erases its boundary quantize, which comes later in
+      // `ops`: skip it there instead of touching freed memory.
+      erased.clear();
       for (Operation *op : ops) {
         if (erased.count(op))
           continue;
@@ -285,10 +287,14 @@ struct QCRealizePass : qc::impl::QCRealizePassBase<QCRealizePass> {
   }
 
   /// Replaces the boundary quantize `qo` with `value` (same type).
-  static void replaceBoundary(qc::QuantizeOp qo, Value value) {
+  void replaceBoundary(qc::QuantizeOp qo, Value value) {
     qo.getResult().replaceAllUsesWith(value);
+    erased.insert(qo.getOperation());
     qo.erase();
   }
+
+  /// Ops erased while runOnOperation walks its list of ops.
+  llvm::DenseSet<Operation *> erased;
 
   void realizeSameScale(Operation *op, OpOperand *in) {
     Value xq = dequantizedFrom(in->get());
