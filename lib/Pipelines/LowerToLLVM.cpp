@@ -20,8 +20,27 @@
 #include "mlir/Dialect/Quant/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 
 using namespace mlir;
+
+qc::QCTileAndVectorizePassOptions
+qc::tileAndVectorizeOptions(unsigned vectorBits) {
+  QCTileAndVectorizePassOptions result;
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  bool aarch64 = llvm::Triple(llvm::sys::getProcessTriple()).isAArch64();
+  unsigned registers = aarch64 || features.lookup("avx512f") ? 32 : 16;
+  if (vectorBits == 0)
+    vectorBits = features.lookup("avx512f")                         ? 512
+                 : features.lookup("avx2") || features.lookup("avx") ? 256
+                                                                     : 128;
+  result.vectorBits = vectorBits;
+  // Half the register file for accumulators: the rest holds the input row,
+  // the broadcast weight and what the scheduler keeps in flight.
+  result.accumulators = registers / 2;
+  return result;
+}
 
 void qc::buildLowerToLLVMPipeline(OpPassManager &pm,
                                   const LowerToLLVMOptions &options) {
@@ -43,7 +62,8 @@ void qc::buildLowerToLLVMPipeline(OpPassManager &pm,
   //     pools and matmuls become broadcast-FMA kernels with their
   //     elementwise consumers fused; the rest stays for the loop lowering.
   if (options.vectorize)
-    pm.addNestedPass<func::FuncOp>(createQCTileAndVectorizePass());
+    pm.addNestedPass<func::FuncOp>(createQCTileAndVectorizePass(
+        tileAndVectorizeOptions(options.vectorBits)));
 
   // 4. Bufferize the whole module, identity layouts at function boundaries
   //    (the runner passes dense row-major buffers).
@@ -125,6 +145,7 @@ void qc::registerLowerToLLVMPipeline() {
         options.verifyLowered = pipeline.verifyLowered;
         options.runtimeChecks = pipeline.runtimeChecks;
         options.vectorize = pipeline.vectorize;
+        options.vectorBits = pipeline.vectorBits;
         buildLowerToLLVMPipeline(pm, options);
       });
 }

@@ -263,8 +263,13 @@ private:
     int64_t kw = filter.getDimSize(filterRank - 1);
     int64_t channels = out.getDimSize(1), ow = out.getDimSize(3);
     int64_t lane = lanes(elt);
-    // The vector runs along the output width.
-    int64_t width = ow <= 2 * lane ? ow : largestDivisorAtMost(ow, 2 * lane);
+    // The vector runs along the output width: all of it while it takes at
+    // most half the accumulators (so that at least two channels share each
+    // input row), else its largest divisor that does.
+    int64_t maxRegisters = std::max<int64_t>(1, accumulators / 2);
+    int64_t width = registersFor(ow, elt) <= maxRegisters
+                        ? ow
+                        : largestDivisorAtMost(ow, maxRegisters * lane);
     if (width < 4)
       return std::nullopt;
     int64_t maxRows =

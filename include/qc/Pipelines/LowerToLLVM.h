@@ -8,6 +8,8 @@
 #ifndef QC_PIPELINES_LOWERTOLLVM_H
 #define QC_PIPELINES_LOWERTOLLVM_H
 
+#include "qc/Pipelines/Passes.h"
+
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
@@ -35,6 +37,10 @@ struct LowerToLLVMOptions {
   /// and vectorize them (qc-tile-and-vectorize) before bufferization;
   /// otherwise every linalg op becomes scalar loops.
   bool vectorize = true;
+  /// Vector register width in bits for qc-tile-and-vectorize; 0 takes the
+  /// host's (512 with AVX-512, 256 with AVX/AVX2, else 128), with as many
+  /// accumulators as its register file allows.
+  unsigned vectorBits = 0;
 };
 
 /// The same options as textual pass-pipeline options of qc-lower-to-llvm.
@@ -69,6 +75,11 @@ struct LowerToLLVMPipelineOptions
       llvm::cl::desc("Tile, fuse and vectorize float linalg ops "
                      "(qc-tile-and-vectorize) before bufferization"),
       llvm::cl::init(true)};
+  Option<unsigned> vectorBits{
+      *this, "vector-bits",
+      llvm::cl::desc("Vector register width for qc-tile-and-vectorize "
+                     "(64..2048, a power of two); 0 takes the host's"),
+      llvm::cl::init(0)};
 };
 
 /// Appends the lowering to `pm`, which must be anchored on builtin.module.
@@ -77,6 +88,12 @@ void buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
 
 /// Registers `qc-lower-to-llvm` as a named pass pipeline.
 void registerLowerToLLVMPipeline();
+
+/// The qc-tile-and-vectorize options for a vector width (0: the host's):
+/// 512 bits and 16 accumulators with AVX-512 (32 registers), 256 bits and
+/// 8 with AVX/AVX2 (16 registers), else 128 bits (16 accumulators with
+/// AArch64's 32 registers, 8 otherwise).
+QCTileAndVectorizePassOptions tileAndVectorizeOptions(unsigned vectorBits);
 
 /// True if every op nested in `module` already belongs to the LLVM dialect
 /// (the module is then used as is by runners).

@@ -95,8 +95,9 @@ def QCTileAndVectorizePass
     | `linalg.matmul`, `linalg.batch_matmul` (default maps) | (1 x) Mt x Nt | `scf.for` over K: row of B, Mt `vector.fma`s with broadcast A |
     | elementwise `linalg.generic` (all loops parallel) | up to 4 registers of the innermost dimensions | its body on rows of the tile |
 
-    OWt (Nt) is the output width if it fits in two (four) vector registers,
-    else its largest divisor that does; Ft (Mt) is the largest divisor of the
+    OWt is the output width if it takes at most half the accumulators'
+    registers, else its largest divisor that does (Nt: the columns if they
+    fit in four registers, else a divisor); Ft (Mt) is the largest divisor of the
     channel (row) count that keeps the accumulators within `accumulators`
     registers. The fused generics are applied to the accumulators row by
     row, in registers, and only the last result is written; a fused fill
