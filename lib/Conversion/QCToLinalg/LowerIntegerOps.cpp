@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "qc/Conversion/Passes.h"
+#include "qc/Conversion/QuantTypeUtils.h"
 #include "qc/Dialect/QC/IR/QCOps.h"
 #include "qc/Dialect/QC/Transforms/Numerics.h"
 
@@ -27,31 +28,28 @@ namespace qc {
 using namespace mlir;
 using namespace qc;
 
-namespace {
-
-//===----------------------------------------------------------------------===//
-// Quantized types
-//===----------------------------------------------------------------------===//
-
-quant::QuantizedType qtypeOf(Value v) {
+quant::QuantizedType qc::qtypeOf(Value v) {
   return cast<quant::QuantizedType>(
       cast<ShapedType>(v.getType()).getElementType());
 }
 
-/// Scale of channel `c` (the only scale of a per-tensor type).
-double scaleAt(quant::QuantizedType t, int64_t c) {
+double qc::scaleAt(quant::QuantizedType t, int64_t c) {
   if (auto u = dyn_cast<quant::UniformQuantizedType>(t))
     return u.getScale();
   return cast<quant::UniformQuantizedPerAxisType>(t).getScales()[c];
 }
 
-/// Zero point of a per-tensor type; 0 for per-axis types (the integer ops
-/// only accept per-axis weights, which are symmetric).
-int64_t zeroPointOf(quant::QuantizedType t) {
+int64_t qc::zeroPointOf(quant::QuantizedType t) {
   if (auto u = dyn_cast<quant::UniformQuantizedType>(t))
     return u.getZeroPoint();
   return 0;
 }
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Quantized types
+//===----------------------------------------------------------------------===//
 
 /// Number of channels of a per-axis type, or std::nullopt.
 std::optional<int64_t> perAxisChannels(quant::QuantizedType t) {

@@ -19,6 +19,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "qc/Conversion/Passes.h"
+#include "qc/Conversion/QuantTypeUtils.h"
 #include "qc/Dialect/QC/IR/QCOps.h"
 #include "qc/Dialect/QC/Transforms/Numerics.h"
 
@@ -47,23 +48,6 @@ constexpr int64_t kLanes = 16; // i32 lanes of a zmm register
 constexpr int64_t kGroup = 4;  // bytes per lane per vpdpbusd
 
 int64_t roundUp(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
-
-quant::QuantizedType qtypeOf(Value v) {
-  return cast<quant::QuantizedType>(
-      cast<ShapedType>(v.getType()).getElementType());
-}
-
-double scaleAt(quant::QuantizedType t, int64_t c) {
-  if (auto u = dyn_cast<quant::UniformQuantizedType>(t))
-    return u.getScale();
-  return cast<quant::UniformQuantizedPerAxisType>(t).getScales()[c];
-}
-
-int64_t zeroPointOf(quant::QuantizedType t) {
-  if (auto u = dyn_cast<quant::UniformQuantizedType>(t))
-    return u.getZeroPoint();
-  return 0;
-}
 
 /// The signed integer values of a constant weight tensor (through its
 /// quant.scast), row-major; std::nullopt when the weights are not constant.
@@ -647,11 +631,18 @@ std::string symbolPrefix(Operation *op) {
   return name;
 }
 
-struct VectorizeFullyConnected : OpRewritePattern<FullyConnectedOp> {
-  VectorizeFullyConnected(MLIRContext *ctx, SymbolTable &symbols, bool parallel)
-      : OpRewritePattern(ctx), symbols(symbols), parallel(parallel) {}
+/// A rewrite of `OpTy` into a microkernel: it adds constant globals to the
+/// module's symbol table and emits parallel row loops when asked.
+template <typename OpTy>
+struct KernelPattern : OpRewritePattern<OpTy> {
+  KernelPattern(MLIRContext *ctx, SymbolTable &symbols, bool parallel)
+      : OpRewritePattern<OpTy>(ctx), symbols(symbols), parallel(parallel) {}
   SymbolTable &symbols;
   bool parallel;
+};
+
+struct VectorizeFullyConnected : KernelPattern<FullyConnectedOp> {
+  using KernelPattern::KernelPattern;
 
   LogicalResult matchAndRewrite(FullyConnectedOp op,
                                 PatternRewriter &b) const override {
@@ -728,11 +719,8 @@ struct VectorizeFullyConnected : OpRewritePattern<FullyConnectedOp> {
   }
 };
 
-struct VectorizeConv2D : OpRewritePattern<Conv2DOp> {
-  VectorizeConv2D(MLIRContext *ctx, SymbolTable &symbols, bool parallel)
-      : OpRewritePattern(ctx), symbols(symbols), parallel(parallel) {}
-  SymbolTable &symbols;
-  bool parallel;
+struct VectorizeConv2D : KernelPattern<Conv2DOp> {
+  using KernelPattern::KernelPattern;
 
   LogicalResult matchAndRewrite(Conv2DOp op,
                                 PatternRewriter &b) const override {
