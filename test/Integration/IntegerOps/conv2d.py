@@ -21,8 +21,8 @@ import numpy as np
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from reference import (Case, QType, activation_type, conv2d_acc, dense,  # noqa: E402
-                       main_workdir, output_type, requantize_acc, run_cases,
-                       signless, storage_bounds, tensor_type)
+                       epilogue_attrs, output_type, requantize_acc,
+                       run_seeded, signless, storage_bounds, tensor_type)
 
 MODES = ("double_round", "single_round", "float_scale")
 
@@ -155,11 +155,7 @@ def make_case(rng, seed, index, config):
         attrs = "strides = [%d, %d] padding = [%d, %d, %d, %d] " \
                 "dilations = [%d, %d] groups = %d" % (
                     strides + padding + dilations + (groups,))
-        if clamp_min is not None:
-            attrs += " clamp_min = %r" % clamp_min
-        if clamp_max is not None:
-            attrs += " clamp_max = %r" % clamp_max
-        attrs += " mode = %s" % mode
+        attrs += epilogue_attrs(clamp_min, clamp_max, mode)
         out.append("%s = qc.conv2d %s %s : %s -> %s" % (
             r, operands, attrs, types, y_type))
         return out
@@ -169,13 +165,7 @@ def make_case(rng, seed, index, config):
 
 
 def main():
-    workdir = main_workdir()
-    cases = []
-    for seed in range(3):
-        rng = np.random.default_rng(1000 + seed)
-        for i, config in enumerate(CONFIGS):
-            cases.append(make_case(rng, seed, i, config))
-    run_cases(cases, workdir, "conv2d")
+    run_seeded(CONFIGS, make_case, 1000, "conv2d")
 
 
 if __name__ == "__main__":

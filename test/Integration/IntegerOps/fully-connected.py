@@ -19,8 +19,8 @@ import numpy as np
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from reference import (Case, QType, activation_type, dense,  # noqa: E402
-                       fully_connected_acc, main_workdir, output_type,
-                       requantize_acc, run_cases, signless, storage_bounds,
+                       epilogue_attrs, fully_connected_acc, output_type,
+                       requantize_acc, run_seeded, signless, storage_bounds,
                        tensor_type)
 
 MODES = ("double_round", "single_round", "float_scale")
@@ -105,12 +105,7 @@ def make_case(rng, seed, index, config):
                         p, p, n, b_type)]
             operands += ", %%%sqb" % p
             types += ", " + b_type
-        attrs = ""
-        if clamp_min is not None:
-            attrs += " clamp_min = %r" % clamp_min
-        if clamp_max is not None:
-            attrs += " clamp_max = %r" % clamp_max
-        attrs += " mode = %s" % mode
+        attrs = epilogue_attrs(clamp_min, clamp_max, mode)
         out.append("%s = qc.fully_connected %s%s : %s -> %s" % (
             r, operands, attrs, types, y_type))
         return out
@@ -120,13 +115,7 @@ def make_case(rng, seed, index, config):
 
 
 def main():
-    workdir = main_workdir()
-    cases = []
-    for seed in range(3):
-        rng = np.random.default_rng(2000 + seed)
-        for i, config in enumerate(CONFIGS):
-            cases.append(make_case(rng, seed, i, config))
-    run_cases(cases, workdir, "fully_connected")
+    run_seeded(CONFIGS, make_case, 2000, "fully_connected")
 
 
 if __name__ == "__main__":

@@ -371,6 +371,28 @@ def run_cases(cases, workdir, label):
     return compared
 
 
+def epilogue_attrs(clamp_min, clamp_max, mode):
+    """The fused-clamp and requantization-mode attributes of conv2d /
+    fully_connected, each with a leading space."""
+    attrs = ""
+    if clamp_min is not None:
+        attrs += " clamp_min = %r" % clamp_min
+    if clamp_max is not None:
+        attrs += " clamp_max = %r" % clamp_max
+    return attrs + " mode = %s" % mode
+
+
+def run_seeded(configs, make_case, seed_base, label, seeds=3):
+    """Builds make_case(rng, seed, index, config) for every config under
+    `seeds` generators seeded seed_base + seed, and runs them all."""
+    cases = []
+    for seed in range(seeds):
+        rng = np.random.default_rng(seed_base + seed)
+        for i, config in enumerate(configs):
+            cases.append(make_case(rng, seed, i, config))
+    run_cases(cases, main_workdir(), label)
+
+
 OPTIONS = ("--isa", "--dot-isa")
 
 
