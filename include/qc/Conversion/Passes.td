@@ -128,4 +128,35 @@ def QCLowerDotProductsPass : Pass<"qc-lower-dot-products"> {
   ];
 }
 
+def QCVectorizePoolAddPass
+    : Pass<"qc-vectorize-pool-add", "::mlir::ModuleOp"> {
+  let summary = "Vector code for integer max pooling, qc.add and global "
+                "qc.avg_pool2d";
+  let description = [{
+    The integer ops next to the microkernels, as vector code on the storage
+    values (docs/Microkernels.md), bit-identical to the reference lowering:
+
+    * integer max pooling, the NCHW window `linalg.generic` (`arith.maxui` /
+      `arith.maxsi` into a constant `linalg.fill`) that `qc-realize` emits,
+      with static channel and spatial sizes: per output row, one contiguous
+      load per window row and one `vector.shuffle` per window column pick
+      the strided inputs, then `max`;
+    * `qc.add` (per-tensor, at most 16-bit storage, equal shapes): 16 lanes
+      at a time, the reference's f32 operations in the reference's order
+      (docs/IntegerOps.md), a masked tail;
+    * `qc.avg_pool2d` whose window is the whole plane without padding
+      (global average pooling): each plane summed in `vector<16xi32>`, then
+      the reference's f32 epilogue.
+
+    Other ops (and these outside the conditions) are left unchanged for
+    `qc-lower-integer-ops`.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
+    "::mlir::quant::QuantDialect"
+  ];
+}
+
 #endif // QC_CONVERSION_PASSES_TD

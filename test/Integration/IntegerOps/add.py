@@ -3,6 +3,8 @@
 # fused ReLU / ReLU6 / clip, dynamic and static shapes, odd sizes.
 # REQUIRES: numpy
 # RUN: rm -rf %t && %python %s %t | FileCheck %s
+# RUN: rm -rf %t.v && %python %s %t.v --pool-add | FileCheck %s --check-prefixes=CHECK,VEC
+# VEC: add: pool/add vector code for 28 of 28 ops
 # CHECK: add: compared 11456 values in 28 cases, 0 differences
 import os
 import sys

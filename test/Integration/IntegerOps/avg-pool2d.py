@@ -5,7 +5,9 @@
 # dynamic batch.
 # REQUIRES: numpy
 # RUN: rm -rf %t && %python %s %t | FileCheck %s
-# CHECK: avg_pool2d: compared 2856 values in 24 cases, 0 differences
+# RUN: rm -rf %t.v && %python %s %t.v --pool-add | FileCheck %s --check-prefixes=CHECK,VEC
+# VEC: avg_pool2d: pool/add vector code for 18 of 39 ops
+# CHECK: avg_pool2d: compared 2997 values in 39 cases, 0 differences
 import os
 import sys
 
@@ -33,6 +35,17 @@ CONFIGS = [
      True, dict(dynamic=(0,))),
     # sx = sy and a 2x2 window: sums / 4 fall on ties half of the time.
     ("ties_k2", (2, 4, 8, 8), (2, 2), (2, 2), (0, 0, 0, 0), False,
+     dict(ties=True, signed=True)),
+    # Global pools of other plane sizes (qc-vectorize-pool-add sums 16 at a
+    # time: 64 = 4 x 16, 15 and 1 a masked tail only, 34 = 2 x 16 + 2).
+    ("global_i8_dynamic", (3, 5, 8, 8), (8, 8), (1, 1), (0, 0, 0, 0), False,
+     dict(signed=True, dynamic=(0,))),
+    ("global_5x3_include", (2, 3, 5, 3), (5, 3), (2, 2), (0, 0, 0, 0), True,
+     dict(y_signed=True)),
+    ("global_17x2_i8_to_u8", (1, 4, 17, 2), (17, 2), (1, 1), (0, 0, 0, 0),
+     False, dict(signed=True, y_signed=False)),
+    ("global_1x1", (2, 3, 1, 1), (1, 1), (1, 1), (0, 0, 0, 0), False, dict()),
+    ("global_ties", (2, 8, 4, 4), (4, 4), (1, 1), (0, 0, 0, 0), False,
      dict(ties=True, signed=True)),
 ]
 

@@ -333,6 +333,19 @@ def run_cases(cases, workdir, label):
         print("%s: %s kernels for %d of %d ops" % (label, isa, before - after,
                                                    before))
         module = vectorized
+    if "--pool-add" in sys.argv[2:]:
+        # qc-vectorize-pool-add's vector code for max pooling, qc.add and
+        # global qc.avg_pool2d; the count of ops it rewrote is printed.
+        pooled = os.path.join(workdir, "pool-add.mlir")
+        run(["quant-opt", module, "-qc-vectorize-pool-add", "-o", pooled])
+        ops = r"= (qc\.add|qc\.avg_pool2d|linalg\.generic) "
+        with open(module) as f:
+            before = len(re.findall(ops, f.read()))
+        with open(pooled) as f:
+            after = len(re.findall(ops, f.read()))
+        print("%s: pool/add vector code for %d of %d ops" % (
+            label, before - after, before))
+        module = pooled
     run(["quant-opt", module, "-qc-lower-integer-ops", "-qc-lower-quant",
          "-o", lowered])
     cmd = ["quant-runner", lowered, "--function", "main", "--output-dir",
@@ -393,7 +406,7 @@ def run_seeded(configs, make_case, seed_base, label, seeds=3):
     run_cases(cases, main_workdir(), label)
 
 
-OPTIONS = ("--isa", "--dot-isa")
+OPTIONS = ("--isa", "--dot-isa", "--pool-add")
 
 
 def main_option(name):
@@ -407,6 +420,7 @@ def main_option(name):
 def main_workdir():
     if len(sys.argv) < 2 or any(a.split("=")[0] not in OPTIONS
                                 for a in sys.argv[2:]):
-        raise SystemExit("usage: %s WORKDIR [--isa=ISA [--dot-isa=ISA]]"
+        raise SystemExit("usage: %s WORKDIR [--isa=ISA [--dot-isa=ISA]] "
+                         "[--pool-add]"
                          % sys.argv[0])
     return sys.argv[1]
