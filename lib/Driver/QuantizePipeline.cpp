@@ -18,6 +18,10 @@ llvm::Error qc::validate(const QuantizeOptions &o) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "unknown precision '" + o.precision +
                                        "' (expected int8 or w4a8)");
+  if (o.weightRange != "full" && o.weightRange != "narrow")
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "unknown weight range '" + o.weightRange +
+                                       "' (expected full or narrow)");
   if (!(o.percentile > 0 && o.percentile <= 100))
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "percentile must be in (0, 100]");
@@ -32,6 +36,7 @@ void qc::buildQuantizePipeline(OpPassManager &pm, const QuantizeOptions &o) {
   p.configFile = o.configFile;
   p.activationSigned = o.activationSigned;
   p.perChannel = o.perChannel;
+  p.weightRange = o.weightRange;
   p.weightBits = o.precision == "w4a8" ? 4 : 8;
   pm.addPass(createQCPropagateScalesPass(p));
   pm.addPass(createQCRealizePass());
@@ -64,6 +69,7 @@ void qc::registerQuantizePipeline() {
         o.precision = po.precision;
         o.activationSigned = po.activationSigned;
         o.perChannel = po.perChannel;
+        o.weightRange = po.weightRange;
         o.lower = po.lower;
         o.microkernels = po.microkernels;
         buildQuantizePipeline(pm, o);

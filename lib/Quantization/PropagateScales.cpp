@@ -97,6 +97,11 @@ struct QCPropagateScalesPass
       module.emitError() << "weight-bits must be 4 or 8, got " << static_cast<unsigned>(weightBits);
       return signalPassFailure();
     }
+    if (weightRange != "full" && weightRange != "narrow") {
+      module.emitError() << "weight-range must be full or narrow, got '"
+                         << weightRange.getValue() << "'";
+      return signalPassFailure();
+    }
     if (activationBits != 8 && activationBits != 16) {
       module.emitError() << "activation-bits must be 8 or 16, got "
                          << static_cast<unsigned>(activationBits);
@@ -126,6 +131,7 @@ struct QCPropagateScalesPass
     s.activationBits = activationBits;
     s.weightBits = weightBits;
     s.perChannel = perChannel;
+    s.weightRange = weightRange.getValue();
     s.skip = false;
     s.overrideWith(config.resolve(layer, opTypes));
     return s;
@@ -317,10 +323,13 @@ struct QCPropagateScalesPass
     return makeActivationType(obs, range->min, range->max, *s.activationBits);
   }
 
-  /// Symmetric narrow-range weights (per channel along the unit's channel
-  /// axis unless configured per tensor) and an int32 bias of scale
-  /// s_in * s_w. The weight scale of a channel is widened when its bias
-  /// would not fit int32.
+  /// Symmetric weights (per channel along the unit's channel axis unless
+  /// configured per tensor) and an int32 bias of scale s_in * s_w. The full
+  /// grid -2^(b-1)..2^(b-1)-1 centred on 0 spans 2^b - 1 steps, so its scale
+  /// is max|w| / (2^(b-1) - 0.5): the largest magnitude lands on +-(2^(b-1) -
+  /// 0.5), which rounds to the grid's end on either side. The narrow grid
+  /// drops -2^(b-1) and uses max|w| / (2^(b-1) - 1). The weight scale of a
+  /// channel is widened when its bias would not fit int32.
   LogicalResult quantizeWeights(Unit &unit) {
     Operation *anchor = unit.anchor;
     LayerSettings s = settingsFor(unit);
@@ -357,9 +366,12 @@ struct QCPropagateScalesPass
       absMax[c] = std::max(absMax[c], static_cast<double>(std::fabs(w)));
     }
     int64_t qmax = (int64_t(1) << (*s.weightBits - 1)) - 1;
+    bool narrow = *s.weightRange == "narrow";
+    int64_t qmin = narrow ? -qmax : -qmax - 1;
+    double halfSpan = narrow ? double(qmax) : qmax + 0.5;
     SmallVector<double> scales(channels);
     for (int64_t c = 0; c < channels; ++c)
-      scales[c] = absMax[c] > 0 ? absMax[c] / qmax : 1.0;
+      scales[c] = absMax[c] > 0 ? absMax[c] / halfSpan : 1.0;
 
     // Bias: one value per weight channel, or any shape with per-tensor
     // weights (then one scale serves all of it).
@@ -415,7 +427,7 @@ struct QCPropagateScalesPass
         if (obs.use_empty())
           obs.erase();
     };
-    qdq(unit.weight, makeType(*s.weightBits, -qmax, qmax, scales, axis));
+    qdq(unit.weight, makeType(*s.weightBits, qmin, qmax, scales, axis));
     if (unit.bias) {
       SmallVector<double> biasScales;
       for (double sw : scales)

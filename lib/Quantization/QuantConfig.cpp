@@ -26,6 +26,8 @@ void LayerSettings::overrideWith(const LayerSettings &o) {
     weightBits = o.weightBits;
   if (o.perChannel)
     perChannel = o.perChannel;
+  if (o.weightRange)
+    weightRange = o.weightRange;
 }
 
 LayerSettings QuantConfig::resolve(llvm::StringRef layerName,
@@ -77,6 +79,14 @@ llvm::Expected<LayerSettings> parseSettings(const json &j,
                                "' (expected minmax, moving_average, "
                                "percentile, entropy or mse)");
       s.method = m;
+    } else if (key == "weight_range") {
+      if (!v.is_string())
+        return bad("a string");
+      std::string r = v.get<std::string>();
+      if (r != "full" && r != "narrow")
+        return err(source, where + ": unknown weight_range '" + r +
+                               "' (expected full or narrow)");
+      s.weightRange = r;
     } else if (key == "percentile") {
       if (!v.is_number())
         return bad("a number");

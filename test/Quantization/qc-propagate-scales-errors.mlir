@@ -12,6 +12,9 @@
 // RUN: not quant-opt %s -qc-propagate-scales="method=median" 2>&1 | FileCheck %s --check-prefix=METHOD
 // RUN: not quant-opt %s -qc-propagate-scales="weight-bits=3" 2>&1 | FileCheck %s --check-prefix=BITS
 // RUN: not quant-opt %s -qc-propagate-scales="output-bits=4" 2>&1 | FileCheck %s --check-prefix=OBITS
+// RUN: not quant-opt %s -qc-propagate-scales="weight-range=wide" 2>&1 | FileCheck %s --check-prefix=RANGE
+// RUN: echo '{"format": "qc-quant-config", "version": 1, "default": {"weight_range": "half"}}' > %t.range.json
+// RUN: not quant-opt %s -qc-propagate-scales="config=%t.range.json" 2>&1 | FileCheck %s --check-prefix=CFGRANGE
 // RUN: echo '{"format": "qc-quant-config", "version": 1, "layers": [{"name": "x", "weight_bits": 2}]}' > %t.cfg.json
 // RUN: not quant-opt %s -qc-propagate-scales="config=%t.cfg.json" 2>&1 | FileCheck %s --check-prefix=CONFIG
 
@@ -24,6 +27,8 @@
 // METHOD: error: unknown range method 'median' (expected minmax, moving_average, percentile, entropy or mse)
 // BITS: error: weight-bits must be 4 or 8, got 3
 // OBITS: error: output-bits must be 8 or 16, got 4
+// RANGE: error: weight-range must be full or narrow, got 'wide'
+// CFGRANGE: error: {{.*}}range.json: default: unknown weight_range 'half' (expected full or narrow)
 // CONFIG: error: {{.*}}cfg.json: layers[0]: weight_bits 2 is not supported (4, 8 or 16)
 
 func.func @no_stats(%x: tensor<4xf32>) -> tensor<4xf32> {

@@ -3,18 +3,22 @@
 // RUN: quant-opt %S/Inputs/residual.mlir -qc-propagate-scales=per-channel=false | FileCheck %s --check-prefix=TENSOR
 // RUN: quant-opt %S/Inputs/residual.mlir -qc-propagate-scales="activation-signed=true weight-bits=4" | FileCheck %s --check-prefix=I8
 // RUN: quant-opt %S/Inputs/residual.mlir -qc-propagate-scales="config=%S/Inputs/skip-conv1.json" | FileCheck %s --check-prefix=SKIP
+// RUN: quant-opt %S/Inputs/residual.mlir -qc-propagate-scales="weight-range=narrow weight-bits=4" | FileCheck %s --check-prefix=NARROW
+// RUN: echo '{"format": "qc-quant-config", "version": 1, "layers": [{"op_type": "Gemm", "weight_range": "narrow"}]}' > %t.narrow-gemm.json
+// RUN: quant-opt %S/Inputs/residual.mlir -qc-propagate-scales="config=%t.narrow-gemm.json" | FileCheck %s --check-prefix=NARROWGEMM
 
 // Input: asymmetric u8 from [-1, 3]: scale 4/255, zero point 64.
 // CHECK-LABEL: func.func @net
 // CHECK: %[[XQ:.*]] = qc.quantize %arg0 : tensor<1x2x4x4xf32> -> tensor<1x2x4x4x!quant.uniform<u8:f32, 0.015686274509803921:64>>
 // CHECK: %[[X:.*]] = qc.dequantize %[[XQ]]
-// Weights: symmetric narrow range per output channel (|w| max 0.5 and 1.0).
-// CHECK: %[[WQ:.*]] = qc.quantize %{{.*}} : tensor<2x2x1x1xf32> -> tensor<2x2x1x1x!quant.uniform<i8<-127:127>:f32:0, {0.003937007874015748,0.0078740157480314959}>>
+// Weights: symmetric full range per output channel (|w| max 0.5 and 1.0):
+// scale max|w| / 127.5, so -max|w| lands on -127.5 -> -128.
+// CHECK: %[[WQ:.*]] = qc.quantize %{{.*}} : tensor<2x2x1x1xf32> -> tensor<2x2x1x1x!quant.uniform<i8:f32:0, {0.0039215686274509803,0.0078431372549019607}>>
 // CHECK: %[[W:.*]] = qc.dequantize %[[WQ]]
 // CHECK: linalg.conv_2d_nchw_fchw {{.*}} ins(%[[X]], %[[W]] :
 // Bias: int32, scale s_in * s_w per channel, zero point 0, along the
 // channel axis of the [2, 1, 1] constant.
-// CHECK: qc.quantize %{{.*}} : tensor<2x1x1xf32> -> tensor<2x1x1x!quant.uniform<i32:f32:0, {6.1756986259070556E-5,1.2351397251814111E-4}>>
+// CHECK: qc.quantize %{{.*}} : tensor<2x1x1xf32> -> tensor<2x1x1x!quant.uniform<i32:f32:0, {6.1514801999231058E-5,1.2302960399846212E-4}>>
 // The conv output and the bias-add output are inside the fused unit: no
 // quantize until after the ReLU ([0, 2] -> scale 2/255, zero point 0).
 // CHECK-NOT: qc.quantize
@@ -30,7 +34,7 @@
 // CHECK: tensor.collapse_shape
 // CHECK-NEXT: qc.quantize %{{.*}} -> tensor<1x8x!quant.uniform<u8:f32, 0.023529411764705882:42>>
 // Gemm weights [K, N]: channels along axis 1.
-// CHECK: qc.quantize %{{.*}} : tensor<8x3xf32> -> tensor<8x3x!quant.uniform<i8<-127:127>:f32:1, {9.8425196850393699E-4,9.8425196850393699E-4,9.8425196850393699E-4}>>
+// CHECK: qc.quantize %{{.*}} : tensor<8x3xf32> -> tensor<8x3x!quant.uniform<i8:f32:1, {9.8039215686274508E-4,9.8039215686274508E-4,9.8039215686274508E-4}>>
 // CHECK: qc.quantize %{{.*}} : tensor<3xf32> -> tensor<3x!quant.uniform<i32:f32:0,
 // CHECK: qc.quantize %{{.*}} -> tensor<1x3x!quant.uniform<u8:f32, 0.027450980392156862:128>>
 // Sigmoid: fixed range [0, 1] whatever the statistics say.
@@ -39,12 +43,23 @@
 // No observer survives.
 // CHECK-NOT: qc.observe
 
-// TENSOR: qc.quantize %{{.*}} : tensor<2x2x1x1xf32> -> tensor<2x2x1x1x!quant.uniform<i8<-127:127>:f32, 0.0078740157480314959>>
-// TENSOR: qc.quantize %{{.*}} : tensor<2x1x1xf32> -> tensor<2x1x1x!quant.uniform<i32:f32, 1.2351397251814111E-4>>
+// TENSOR: qc.quantize %{{.*}} : tensor<2x2x1x1xf32> -> tensor<2x2x1x1x!quant.uniform<i8:f32, 0.0078431372549019607>>
+// TENSOR: qc.quantize %{{.*}} : tensor<2x1x1xf32> -> tensor<2x1x1x!quant.uniform<i32:f32, 1.2302960399846212E-4>>
 
-// Signed activations: symmetric-free i8 grid; 4-bit weights in [-7, 7].
+// Signed activations: symmetric-free i8 grid; 4-bit weights in [-8, 7],
+// scale max|w| / 7.5.
 // I8: qc.quantize %arg0 : tensor<1x2x4x4xf32> -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.015686274509803921:-64>>
-// I8: qc.quantize %{{.*}} : tensor<2x2x1x1xf32> -> tensor<2x2x1x1x!quant.uniform<i4<-7:7>:f32:0, {0.071428571428571425,0.14285714285714285}>>
+// I8: qc.quantize %{{.*}} : tensor<2x2x1x1xf32> -> tensor<2x2x1x1x!quant.uniform<i4:f32:0, {0.066666666666666666,0.13333333333333333}>>
+
+// weight-range=narrow: 4-bit weights in [-7, 7], scale max|w| / 7; the bias
+// scale s_in * s_w follows.
+// NARROW: qc.quantize %{{.*}} : tensor<2x2x1x1xf32> -> tensor<2x2x1x1x!quant.uniform<i4<-7:7>:f32:0, {0.071428571428571425,0.14285714285714285}>>
+// NARROW: qc.quantize %{{.*}} : tensor<2x1x1xf32> -> tensor<2x1x1x!quant.uniform<i32:f32:0, {0.0011204481792717086,0.0022408963585434172}>>
+// NARROW: qc.quantize %{{.*}} : tensor<8x3xf32> -> tensor<8x3x!quant.uniform<i4<-7:7>:f32:1,
+
+// A config rule narrows the Gemm's weights only.
+// NARROWGEMM: qc.quantize %{{.*}} : tensor<2x2x1x1xf32> -> tensor<2x2x1x1x!quant.uniform<i8:f32:0, {0.0039215686274509803,0.0078431372549019607}>>
+// NARROWGEMM: qc.quantize %{{.*}} : tensor<8x3xf32> -> tensor<8x3x!quant.uniform<i8<-127:127>:f32:1, {9.8425196850393699E-4,9.8425196850393699E-4,9.8425196850393699E-4}>>
 
 // A skipped layer keeps float weights (no quantize of the 2x2x1x1 constant)
 // and its output stays float until the ReLU; its input also feeds the

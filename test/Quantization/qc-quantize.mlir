@@ -9,7 +9,7 @@
 // REALIZED: qc.fully_connected
 // REALIZED-NOT: qc.observe
 
-// W4: quant.scast %{{.*}} : tensor<2x2x1x1xi4> to tensor<2x2x1x1x!quant.uniform<i4<-7:7>:f32, 0.14285714285714285>>
+// W4: quant.scast %{{.*}} : tensor<2x2x1x1xi4> to tensor<2x2x1x1x!quant.uniform<i4:f32, 0.13333333333333333>>
 // W4: qc.conv2d
 
 // After lowering no qc op and no quantized type is left, except the

@@ -6,11 +6,12 @@
 !in = !quant.uniform<u8:f32, 0.015686274509803921:64>
 // CHECK-LABEL: func.func @net
 // CHECK: %[[X:.*]] = qc.quantize %arg0 : tensor<1x2x4x4xf32> -> tensor<1x2x4x4x!quant.uniform<u8:f32, 0.015686274509803921:64>>
-// Weights and bias quantized at compile time: 0.5 / (0.5/127) = 127,
-// -0.25 / (0.5/127) = -63.5 -> -64 (ties to even), bias 0.1 / (s_in s_w).
-// CHECK: %[[WC:.*]] = arith.constant dense<{{\[\[\[\[}}127]], {{\[\[}}-64]]], {{\[\[\[}}127]], {{\[\[}}95]]]]> : tensor<2x2x1x1xi8>
-// CHECK: %[[W:.*]] = quant.scast %[[WC]] : tensor<2x2x1x1xi8> to tensor<2x2x1x1x!quant.uniform<i8<-127:127>:f32:0, {0.003937007874015748,0.0078740157480314959}>>
-// CHECK: %[[BC:.*]] = arith.constant dense<[1619, -1619]> : tensor<2xi32>
+// Weights and bias quantized at compile time: 0.5 / (0.5/127.5) = 127.5
+// -> 128 (ties to even), clamped to 127; -0.25 / (0.5/127.5) = -63.75 -> -64;
+// 0.75 / (1/127.5) = 95.625 -> 96; bias 0.1 / (s_in s_w).
+// CHECK: %[[WC:.*]] = arith.constant dense<{{\[\[\[\[}}127]], {{\[\[}}-64]]], {{\[\[\[}}127]], {{\[\[}}96]]]]> : tensor<2x2x1x1xi8>
+// CHECK: %[[W:.*]] = quant.scast %[[WC]] : tensor<2x2x1x1xi8> to tensor<2x2x1x1x!quant.uniform<i8:f32:0, {0.0039215686274509803,0.0078431372549019607}>>
+// CHECK: %[[BC:.*]] = arith.constant dense<[1626, -1626]> : tensor<2xi32>
 // CHECK: %[[B:.*]] = quant.scast %[[BC]]
 // Conv + bias + ReLU: one integer op with the ReLU as a clamp.
 // CHECK: %[[C:.*]] = qc.conv2d %[[X]], %[[W]], %[[B]] strides = [1, 1] padding = [0, 0, 0, 0] dilations = [1, 1] groups = 1 clamp_min = 0.000000e+00 : {{.*}} -> tensor<1x2x4x4x!quant.uniform<u8:f32, 0.0078431372549019607>>
@@ -24,7 +25,7 @@
 // CHECK: %[[FQ:.*]] = quant.scast %[[F]]
 // Gemm weights [K, N] transposed to [N, K] at compile time; channels on axis 0.
 // CHECK: arith.constant dense<127> : tensor<3x8xi8>
-// CHECK: quant.scast %{{.*}} : tensor<3x8xi8> to tensor<3x8x!quant.uniform<i8<-127:127>:f32:0,
+// CHECK: quant.scast %{{.*}} : tensor<3x8xi8> to tensor<3x8x!quant.uniform<i8:f32:0,
 // CHECK: %[[FC:.*]] = qc.fully_connected %[[FQ]], %{{.*}}, %{{.*}} : {{.*}} -> tensor<1x3x!quant.uniform<u8:f32, 0.027450980392156862:128>>
 // The sigmoid stays float between dequantize and quantize.
 // CHECK: %[[D:.*]] = qc.dequantize %[[FC]]

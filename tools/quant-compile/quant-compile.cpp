@@ -84,6 +84,11 @@ static cl::opt<bool> perTensor("per-tensor",
                                cl::desc("Per-tensor instead of per-channel "
                                         "weight scales"),
                                cl::init(false));
+static cl::opt<std::string>
+    weightRange("weight-range",
+                cl::desc("Weight grid: full (-128..127, scale max|w|/127.5; "
+                         "default) or narrow (-127..127, scale max|w|/127)"),
+                cl::value_desc("full|narrow"), cl::init("full"));
 static cl::opt<bool> signedActivations("signed-activations",
                                        cl::desc("i8 instead of u8 activations"),
                                        cl::init(false));
@@ -148,6 +153,7 @@ int main(int argc, char **argv) {
   qopts.configFile = config;
   qopts.precision = precision;
   qopts.perChannel = !perTensor;
+  qopts.weightRange = weightRange;
   qopts.activationSigned = signedActivations;
   if (llvm::Error e = qc::validate(qopts))
     return fail(llvm::toString(std::move(e)));

@@ -25,6 +25,8 @@ struct QuantizeOptions {
   std::string precision = "int8";
   bool activationSigned = false;
   bool perChannel = true;
+  /// Weight grid: "full" or "narrow" (qc-propagate-scales' weight-range).
+  std::string weightRange = "full";
   /// Lower the integer ops and numerics ops to linalg on storage integers.
   bool lower = true;
   /// Lower fully connected layers and convolutions to the int8 dot-product
@@ -69,6 +71,11 @@ struct QuantizePipelineOptions
   Option<bool> perChannel{*this, "per-channel",
                           llvm::cl::desc("Per-output-channel weight scales"),
                           llvm::cl::init(true)};
+  Option<std::string> weightRange{
+      *this, "weight-range",
+      llvm::cl::desc("Weight grid: full (-128..127, scale max|w|/127.5) or "
+                     "narrow (-127..127, scale max|w|/127)"),
+      llvm::cl::init("full")};
   Option<bool> lower{*this, "lower",
                      llvm::cl::desc("Lower integer ops to linalg"),
                      llvm::cl::init(true)};

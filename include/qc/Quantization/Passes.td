@@ -45,8 +45,11 @@ def QCPropagateScalesPass : Pass<"qc-propagate-scales", "::mlir::ModuleOp"> {
     * activations: asymmetric per-tensor (u8 by default, `activation-signed`
       for i8, `activation-symmetric` for a symmetric grid), range by
       `method` (minmax, moving_average, percentile, entropy, mse);
-    * weights of convolutions and contractions: symmetric, narrow range
-      (-127..127 for 8 bits), per output channel unless `per-channel=false`;
+    * weights of convolutions and contractions: symmetric, per output
+      channel unless `per-channel=false`, on the full signed range with scale
+      max|w| / 127.5 (-128..127 for 8 bits, -8..7 for 4) by default, or on
+      the narrow range with scale max|w| / 127 (-127..127, -7..7) with
+      `weight-range=narrow`;
     * bias: int32 with scale s_in * s_w per channel, zero point 0; where a
       bias would overflow int32 the weight scale of that channel is widened
       and a warning says so;
@@ -56,7 +59,8 @@ def QCPropagateScalesPass : Pass<"qc-propagate-scales", "::mlir::ModuleOp"> {
       standalone ReLU/Clip) reuse their input's parameters; sigmoid and
       softmax get the fixed range [0, 1], tanh [-1, 1];
     * a `config` file (docs/QuantConfig.md) overrides per layer name or op
-      type: skip (keep float), per-tensor weights, method, bit widths.
+      type: skip (keep float), per-tensor weights, method, bit widths,
+      weight range.
   }];
   let options = [
     Option<"statsFile", "stats-file", "std::string", "\"\"",
@@ -73,6 +77,9 @@ def QCPropagateScalesPass : Pass<"qc-propagate-scales", "::mlir::ModuleOp"> {
            "Per-output-channel weight scales">,
     Option<"weightBits", "weight-bits", "unsigned", "8",
            "Weight bit width (4 or 8)">,
+    Option<"weightRange", "weight-range", "std::string", "\"full\"",
+           "Weight grid: full (-2^(b-1)..2^(b-1)-1, scale max|w| / "
+           "(2^(b-1) - 0.5)) or narrow (symmetric -(2^(b-1)-1)..2^(b-1)-1)">,
     Option<"activationBits", "activation-bits", "unsigned", "8",
            "Activation bit width (8 or 16)">,
     Option<"configFile", "config", "std::string", "\"\"",

@@ -2,7 +2,7 @@
 //
 // The JSON quantization config (docs/QuantConfig.md) lets a user override,
 // per layer name or op type: skip (keep float), per-tensor weights, the range
-// method, and bit widths.
+// method, bit widths and the weight grid.
 //
 //===----------------------------------------------------------------------===//
 #ifndef QC_QUANTIZATION_QUANTCONFIG_H
@@ -24,6 +24,8 @@ struct LayerSettings {
   std::optional<unsigned> activationBits;
   std::optional<unsigned> weightBits;
   std::optional<bool> perChannel;
+  /// Weight grid: "full" (-2^(b-1)..2^(b-1)-1) or "narrow" (symmetric).
+  std::optional<std::string> weightRange;
 
   /// Fields set in `other` replace those here.
   void overrideWith(const LayerSettings &other);

@@ -15,8 +15,6 @@ ap = argparse.ArgumentParser()
 ap.add_argument("float_out"); ap.add_argument("quant_out")
 ap.add_argument("--sqnr-min", type=float)
 ap.add_argument("--labels"); ap.add_argument("--reference")
-ap.add_argument("--no-pytorch-bar", action="store_true",
-                help="report, but do not enforce, the PyTorch int8 - 0.3 bar")
 a = ap.parse_args()
 f = np.load(a.float_out).astype(np.float64)
 q = np.load(a.quant_out).astype(np.float64)
@@ -41,10 +39,7 @@ if a.labels:
         if tq < tf - 0.005 - 1e-9:
             print("FAIL: int8 top-1 below float - 0.5 points"); ok = False
         if tq < pt - 0.003 - 1e-9:
-            if a.no_pytorch_bar:
-                print("NOTE: int8 top-1 below PyTorch int8 - 0.3 points")
-            else:
-                print("FAIL: int8 top-1 below PyTorch int8 - 0.3 points"); ok = False
+            print("FAIL: int8 top-1 below PyTorch int8 - 0.3 points"); ok = False
         if agree < 0.98:
             print("FAIL: agreement below 0.98"); ok = False
 print("PASS" if ok else "FAILED")
