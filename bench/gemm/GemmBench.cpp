@@ -1,11 +1,15 @@
-//===- GemmBench.cpp - GEMM benchmark: peak, oneDNN, QC int8, QC fp32 ------===//
+//===- GemmBench.cpp - GEMM benchmark: peak, oneDNN, QC int8, QC fp32
+//------===//
 //
 // One run measures, on each shape, single-threaded and as medians:
 //   * the vpdpbusd zmm peak of this core (independent accumulator chains),
 //   * oneDNN's int8 matmul (u8 x s8 -> s8, requantized, weights pre-packed),
 //   * QC int8: one qc.fully_connected (per-channel weights, bias, ReLU)
 //     compiled by QC's passes and JIT (qc::runner::JitModule),
-//   * QC fp32: linalg.matmul through the same JIT.
+//   * QC fp32: linalg.matmul through the same JIT;
+// then the same columns on the distinct convolution layers of the shared
+// models (qc.conv2d vs oneDNN's int8 convolution, linalg.conv_2d_nchw_fchw
+// for fp32) at one batch size.
 // bench/run builds and runs this; see its --help.
 //
 //===----------------------------------------------------------------------===//
@@ -45,8 +49,38 @@ struct Shape {
   }
 };
 
+/// A convolution layer of a shared model (NCHW, square kernel stride and
+/// symmetric padding, groups = 1), measured at the bench's batch size.
+struct ConvLayer {
+  const char *name;
+  int64_t c, h, w, f, k, stride, pad;
+  bool quick; ///< part of the --quick subset (the largest layer of each model)
+};
+
+/// The distinct convolutions of ../shared/data's models (from their ONNX
+/// graphs; repeated resnet20 blocks appear once).
+const ConvLayer kConvLayers[] = {
+    {"mnist8.conv1", 1, 28, 28, 8, 5, 1, 2, false},
+    {"mnist8.conv2", 8, 14, 14, 16, 5, 1, 2, true},
+    {"digits.c1", 1, 8, 8, 16, 3, 1, 1, false},
+    {"digits.c2", 16, 8, 8, 32, 3, 1, 1, true},
+    {"fmnist.f0", 1, 28, 28, 16, 3, 1, 1, false},
+    {"fmnist.f2", 16, 14, 14, 32, 3, 1, 1, true},
+    {"fmnist.f4", 32, 7, 7, 64, 3, 1, 1, false},
+    {"resnet20.conv1", 3, 32, 32, 16, 3, 1, 1, false},
+    {"resnet20.layer1", 16, 32, 32, 16, 3, 1, 1, true},
+    {"resnet20.layer2.0.conv1", 16, 32, 32, 32, 3, 2, 1, false},
+    {"resnet20.layer2.0.shortcut", 16, 32, 32, 32, 1, 2, 0, false},
+    {"resnet20.layer2", 32, 16, 16, 32, 3, 1, 1, false},
+    {"resnet20.layer3.0.conv1", 32, 16, 16, 64, 3, 2, 1, false},
+    {"resnet20.layer3.0.shortcut", 32, 16, 16, 64, 1, 2, 0, false},
+    {"resnet20.layer3", 64, 8, 8, 64, 3, 1, 1, true},
+};
+
 struct Options {
   bool quick = false, json = false, dryRun = false;
+  bool gemms = true, convs = true;
+  int64_t convBatch = 64;
   std::string emitDir; ///< write the generated modules here
   std::vector<Shape> shapes;
   std::string int8Pipeline =
@@ -56,8 +90,13 @@ struct Options {
 
 const char *kUsage = R"(usage: qc-gemm-bench [--quick] [--json] [--dry-run]
                      [--shape MxNxK]... [--int8-pipeline PIPELINE]
-                     [--emit-mlir DIR]
-  --quick          sub-minute subset: no 2048^3, fewer repeats
+                     [--emit-mlir DIR] [--no-conv | --conv-only]
+                     [--conv-batch N]
+  --quick          sub-minute subset: no 2048^3, one conv layer per model,
+                   fewer repeats
+  --no-conv        skip the convolution layers of the shared models
+  --conv-only      only the convolution layers (--shape implies --no-conv)
+  --conv-batch N   batch size of the convolution layers (default 64)
   --json           machine-readable output on stdout
   --dry-run        build and compile every module, time nothing
   --shape MxNxK    measure this shape instead of the default list
@@ -217,6 +256,110 @@ std::string int8Module(const Int8Problem &p, bool int4 = false) {
   return s;
 }
 
+ConvProblem makeConvProblem(const ConvLayer &l, int64_t batch, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  ConvProblem p;
+  p.n = batch, p.c = l.c, p.h = l.h, p.w = l.w, p.f = l.f, p.kh = l.k,
+  p.kw = l.k, p.stride = l.stride, p.pad = l.pad;
+  p.x.resize(p.n * p.c * p.h * p.w);
+  p.wt.resize(p.f * p.c * p.kh * p.kw);
+  p.bias.resize(p.f);
+  p.wScales.resize(p.f);
+  std::uniform_int_distribution<int> u8(0, 255), s8(-127, 127),
+      b(-20000, 20000);
+  for (auto &v : p.x)
+    v = uint8_t(u8(rng));
+  for (auto &v : p.wt)
+    v = int8_t(s8(rng));
+  for (auto &v : p.bias)
+    v = b(rng);
+  for (int64_t j = 0; j < p.f; ++j)
+    p.wScales[j] = 0.001f * float(1 + j % 7) / 4.0f;
+  p.xScale = 0.02f;
+  p.xZp = 3;
+  p.yZp = -5;
+  double k = double(p.c * p.kh * p.kw);
+  p.yScale = float(p.xScale * 0.001 * std::sqrt(k) * 128 * 73 / 64);
+  return p;
+}
+
+std::string dims(std::initializer_list<int64_t> d) {
+  std::string s;
+  for (int64_t v : d)
+    s += std::to_string(v) + "x";
+  return s;
+}
+
+/// One qc.conv2d (u8 input with zero point 3, per-channel i8 weights, i32
+/// bias, ReLU clamp, i8 result), as quant-compile would leave it.
+std::string convInt8Module(const ConvProblem &p) {
+  std::string xT = "tensor<" + dims({p.n, p.c, p.h, p.w}) +
+                   "!quant.uniform<u8:f32, " +
+                   llvm::formatv("{0:e}", double(p.xScale)).str() + ":" +
+                   std::to_string(p.xZp) + ">>";
+  std::string yT = "tensor<" + dims({p.n, p.f, p.oh(), p.ow()}) +
+                   "!quant.uniform<i8:f32, " +
+                   llvm::formatv("{0:e}", double(p.yScale)).str() + ":" +
+                   std::to_string(p.yZp) + ">>";
+  std::string wS = "tensor<" + dims({p.f, p.c, p.kh, p.kw}) + "i8>";
+  std::string wT = "tensor<" + dims({p.f, p.c, p.kh, p.kw}) +
+                   "!quant.uniform<i8:f32:0, {" + floatList(p.wScales) + "}>>";
+  std::vector<float> bScales(p.f);
+  for (int64_t j = 0; j < p.f; ++j)
+    bScales[j] = p.xScale * p.wScales[j];
+  std::string bS = "tensor<" + std::to_string(p.f) + "xi32>";
+  std::string bT = "tensor<" + std::to_string(p.f) +
+                   "x!quant.uniform<i32:f32:0, {" + floatList(bScales) + "}>>";
+  std::string st = std::to_string(p.stride), pd = std::to_string(p.pad);
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "func.func @conv(%x: " << xT << ") -> " << yT << " {\n"
+     << "  %w = arith.constant dense<" << hexBytes(p.wt.data(), p.wt.size())
+     << "> : " << wS << "\n"
+     << "  %qw = quant.scast %w : " << wS << " to " << wT << "\n"
+     << "  %b = arith.constant dense<"
+     << hexBytes(p.bias.data(), p.bias.size() * 4) << "> : " << bS << "\n"
+     << "  %qb = quant.scast %b : " << bS << " to " << bT << "\n"
+     << "  %y = qc.conv2d %x, %qw, %qb strides = [" << st << ", " << st
+     << "] padding = [" << pd << ", " << pd << ", " << pd << ", " << pd
+     << "] dilations = [1, 1] groups = 1 clamp_min = 0.0 : " << xT << ", " << wT
+     << ", " << bT << " -> " << yT << "\n"
+     << "  return %y : " << yT << "\n}\n";
+  return s;
+}
+
+/// The same layer in f32: zero padding, a filled accumulator, the linalg
+/// convolution (what the importer emits for an ONNX Conv before its bias).
+std::string convFp32Module(const ConvProblem &p) {
+  auto t = [](std::initializer_list<int64_t> d) {
+    return "tensor<" + dims(d) + "f32>";
+  };
+  std::string xT = t({p.n, p.c, p.h, p.w}),
+              pT = t({p.n, p.c, p.h + 2 * p.pad, p.w + 2 * p.pad}),
+              wT = t({p.f, p.c, p.kh, p.kw}),
+              yT = t({p.n, p.f, p.oh(), p.ow()});
+  std::string st = std::to_string(p.stride), pd = std::to_string(p.pad);
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "func.func @conv(%x: " << xT << ", %w: " << wT << ") -> " << yT
+     << " {\n"
+     << "  %z = arith.constant 0.0 : f32\n"
+     << "  %p = tensor.pad %x low[0, 0, " << pd << ", " << pd << "] high[0, 0, "
+     << pd << ", " << pd << "] {\n"
+     << "  ^bb0(%i0: index, %i1: index, %i2: index, %i3: index):\n"
+     << "    tensor.yield %z : f32\n"
+     << "  } : " << xT << " to " << pT << "\n"
+     << "  %e = tensor.empty() : " << yT << "\n"
+     << "  %f = linalg.fill ins(%z : f32) outs(%e : " << yT << ") -> " << yT
+     << "\n"
+     << "  %y = linalg.conv_2d_nchw_fchw {dilations = dense<1> : "
+        "tensor<2xi64>, strides = dense<"
+     << st << "> : tensor<2xi64>} ins(%p, %w : " << pT << ", " << wT
+     << ") outs(%f : " << yT << ") -> " << yT << "\n"
+     << "  return %y : " << yT << "\n}\n";
+  return s;
+}
+
 std::string fp32Module(const Shape &s) {
   auto t = [](int64_t a, int64_t b) {
     return "tensor<" + std::to_string(a) + "x" + std::to_string(b) + "xf32>";
@@ -343,11 +486,18 @@ struct Row {
   double qcInt8Compile = 0, qcFp32Compile = 0;
 };
 
-double gops(const Shape &s, const Timing &t) {
-  return t.ok && t.medianSeconds > 0 ? s.ops() / t.medianSeconds / 1e9 : 0;
+struct ConvRow {
+  const ConvLayer *layer;
+  ConvProblem problem;
+  Timing onednn, qcInt8, qcFp32;
+  double qcInt8Compile = 0;
+};
+
+double gops(double ops, const Timing &t) {
+  return t.ok && t.medianSeconds > 0 ? ops / t.medianSeconds / 1e9 : 0;
 }
 
-llvm::json::Value timingJson(const Shape &s, const Timing &t, double peak) {
+llvm::json::Value timingJson(double ops, const Timing &t, double peak) {
   llvm::json::Object o;
   if (!t.ok) {
     o["error"] = t.error;
@@ -356,9 +506,9 @@ llvm::json::Value timingJson(const Shape &s, const Timing &t, double peak) {
   o["median_ms"] = t.medianSeconds * 1e3;
   o["min_ms"] = t.minSeconds * 1e3;
   o["repeats"] = t.repeats;
-  o["gops"] = gops(s, t);
+  o["gops"] = gops(ops, t);
   if (peak > 0)
-    o["pct_peak"] = 100 * gops(s, t) / peak;
+    o["pct_peak"] = 100 * gops(ops, t) / peak;
   if (!t.note.empty())
     o["note"] = t.note;
   return o;
@@ -383,9 +533,20 @@ int main(int argc, char **argv) {
       opt.json = true;
     else if (a == "--dry-run")
       opt.dryRun = true;
-    else if ((a == "--shape" || a == "--int8-pipeline" ||
-              a == "--emit-mlir") &&
-             i + 1 < argc) {
+    else if (a == "--no-conv")
+      opt.convs = false;
+    else if (a == "--conv-only")
+      opt.gemms = false;
+    else if (a == "--conv-batch" && i + 1 < argc) {
+      llvm::StringRef v = argv[++i];
+      if (v.getAsInteger(10, opt.convBatch) || opt.convBatch <= 0) {
+        llvm::errs() << "qc-gemm-bench: error: bad --conv-batch '" << v
+                     << "' (expected a positive integer)\n";
+        return 1;
+      }
+    } else if ((a == "--shape" || a == "--int8-pipeline" ||
+                a == "--emit-mlir") &&
+               i + 1 < argc) {
       llvm::StringRef v = argv[++i];
       if (a == "--emit-mlir") {
         opt.emitDir = v.str();
@@ -412,7 +573,14 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
-  if (opt.shapes.empty()) {
+  if (!opt.gemms && !opt.convs) {
+    llvm::errs() << "qc-gemm-bench: error: --conv-only and --no-conv leave "
+                    "nothing to measure\n";
+    return 1;
+  }
+  if (!opt.shapes.empty())
+    opt.convs = false;
+  else if (opt.gemms) {
     opt.shapes = {{256, 256, 256},   {512, 512, 512},   {1024, 1024, 1024},
                   {2048, 2048, 2048}, {1, 4096, 4096},  {128, 768, 768},
                   {128, 3072, 768},  {3136, 64, 576}};
@@ -438,6 +606,21 @@ int main(int argc, char **argv) {
   if (vnni && !opt.dryRun)
     peak = measurePeak(opt.quick);
 
+  auto emit = [&](const std::string &name, const std::string &text) {
+    if (opt.emitDir.empty())
+      return true;
+    std::string path = opt.emitDir + "/" + name + ".mlir";
+    std::error_code ec;
+    llvm::raw_fd_ostream f(path, ec);
+    if (ec) {
+      llvm::errs() << "qc-gemm-bench: error: cannot write " << path << ": "
+                   << ec.message() << "\n";
+      return false;
+    }
+    f << text;
+    return true;
+  };
+
   std::vector<Row> rows;
   for (const Shape &s : opt.shapes) {
     if (!opt.json)
@@ -452,19 +635,8 @@ int main(int argc, char **argv) {
     }
 
     std::string i8Text = int8Module(p), f32Text = fp32Module(s);
-    if (!opt.emitDir.empty()) {
-      for (auto [kind, text] : {std::pair{"int8", &i8Text}, {"fp32", &f32Text}}) {
-        std::string path = opt.emitDir + "/" + kind + "_" + s.str() + ".mlir";
-        std::error_code ec;
-        llvm::raw_fd_ostream f(path, ec);
-        if (ec) {
-          llvm::errs() << "qc-gemm-bench: error: cannot write " << path << ": "
-                       << ec.message() << "\n";
-          return 1;
-        }
-        f << *text;
-      }
-    }
+    if (!emit("int8_" + s.str(), i8Text) || !emit("fp32_" + s.str(), f32Text))
+      return 1;
     qc::npy::Array x(qc::npy::DType::U8, {s.m, s.k});
     std::memcpy(x.data.data(), p.x.data(), p.x.size());
     QCRun i8 = runQC(ctx, i8Text, opt.int8Pipeline, {x}, policy,
@@ -492,10 +664,49 @@ int main(int argc, char **argv) {
     rows.push_back(std::move(row));
   }
 
+  std::vector<ConvRow> convRows;
+  for (const ConvLayer &l : opt.convs ? llvm::ArrayRef<ConvLayer>(kConvLayers)
+                                      : llvm::ArrayRef<ConvLayer>()) {
+    if (opt.quick && !l.quick)
+      continue;
+    if (!opt.json)
+      llvm::errs() << "measuring conv " << l.name << " ...\n";
+    ConvRow row;
+    row.layer = &l;
+    row.problem = makeConvProblem(l, opt.convBatch,
+                                  99 + l.c * 131 + l.f * 17 + l.h + l.k);
+    const ConvProblem &p = row.problem;
+    if (opt.dryRun)
+      row.onednn.error = "dry run";
+    else
+      row.onednn = benchOneDnnConvInt8(p, policy);
+    std::string i8Text = convInt8Module(p), f32Text = convFp32Module(p);
+    if (!emit(std::string("conv_int8_") + l.name, i8Text) ||
+        !emit(std::string("conv_fp32_") + l.name, f32Text))
+      return 1;
+    qc::npy::Array x(qc::npy::DType::U8, {p.n, p.c, p.h, p.w});
+    std::memcpy(x.data.data(), p.x.data(), p.x.size());
+    QCRun i8 = runQC(ctx, i8Text, opt.int8Pipeline, {x}, policy, opt.dryRun);
+    row.qcInt8 = i8.timing;
+    row.qcInt8Compile = i8.compileSeconds;
+    qc::npy::Array xf(qc::npy::DType::F32, {p.n, p.c, p.h, p.w}),
+        wf(qc::npy::DType::F32, {p.f, p.c, p.kh, p.kw});
+    std::mt19937 rng(11);
+    std::uniform_real_distribution<float> d(-1, 1);
+    for (int64_t i = 0; i < xf.numElements(); ++i)
+      xf.dataAs<float>()[i] = d(rng);
+    for (int64_t i = 0; i < wf.numElements(); ++i)
+      wf.dataAs<float>()[i] = d(rng);
+    row.qcFp32 = runQC(ctx, f32Text, "", {xf, wf}, policy, opt.dryRun).timing;
+    convRows.push_back(std::move(row));
+  }
+
   bool failed = false;
   for (const Row &r : rows)
     failed |= !r.qcInt8.ok || !r.qcInt4.ok || !r.qcFp32.ok ||
               (!opt.dryRun && !r.onednn.ok);
+  for (const ConvRow &r : convRows)
+    failed |= !r.qcInt8.ok || !r.qcFp32.ok || (!opt.dryRun && !r.onednn.ok);
 
   if (opt.json) {
     llvm::json::Object root;
@@ -514,22 +725,47 @@ int main(int argc, char **argv) {
     for (const Row &r : rows) {
       llvm::json::Object o{{"m", r.shape.m}, {"n", r.shape.n},
                            {"k", r.shape.k}, {"gop", r.shape.ops() / 1e9}};
-      o["onednn_int8"] = timingJson(r.shape, r.onednn, peak.gops);
-      llvm::json::Value qi = timingJson(r.shape, r.qcInt8, peak.gops);
+      o["onednn_int8"] = timingJson(r.shape.ops(), r.onednn, peak.gops);
+      llvm::json::Value qi = timingJson(r.shape.ops(), r.qcInt8, peak.gops);
       if (auto *obj = qi.getAsObject())
         (*obj)["compile_s"] = r.qcInt8Compile;
       o["qc_int8"] = std::move(qi);
-      llvm::json::Value qf = timingJson(r.shape, r.qcFp32, 0);
+      llvm::json::Value qf = timingJson(r.shape.ops(), r.qcFp32, 0);
       if (auto *obj = qf.getAsObject())
         (*obj)["compile_s"] = r.qcFp32Compile;
       o["qc_fp32"] = std::move(qf);
-      o["qc_w4a8"] = timingJson(r.shape, r.qcInt4, peak.gops);
+      o["qc_w4a8"] = timingJson(r.shape.ops(), r.qcInt4, peak.gops);
       o["qc_over_onednn"] = ratio(r.qcInt8, r.onednn);
       o["int8_over_fp32"] = ratio(r.qcInt8, r.qcFp32);
       o["w4_over_int8"] = ratio(r.qcInt4, r.qcInt8);
       shapes.push_back(std::move(o));
     }
     root["shapes"] = std::move(shapes);
+    llvm::json::Array convs;
+    for (const ConvRow &r : convRows) {
+      const ConvProblem &p = r.problem;
+      llvm::json::Object o{{"layer", r.layer->name},
+                           {"n", p.n},
+                           {"c", p.c},
+                           {"h", p.h},
+                           {"w", p.w},
+                           {"f", p.f},
+                           {"k", p.kh},
+                           {"stride", p.stride},
+                           {"pad", p.pad},
+                           {"gop", p.ops() / 1e9}};
+      o["onednn_int8"] = timingJson(p.ops(), r.onednn, peak.gops);
+      llvm::json::Value qi = timingJson(p.ops(), r.qcInt8, peak.gops);
+      if (auto *obj = qi.getAsObject())
+        (*obj)["compile_s"] = r.qcInt8Compile;
+      o["qc_int8"] = std::move(qi);
+      o["qc_fp32"] = timingJson(p.ops(), r.qcFp32, 0);
+      o["qc_over_onednn"] = ratio(r.qcInt8, r.onednn);
+      o["int8_over_fp32"] = ratio(r.qcInt8, r.qcFp32);
+      convs.push_back(std::move(o));
+    }
+    root["convs"] = std::move(convs);
+    root["conv_batch"] = opt.convBatch;
     llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(root)))
                  << "\n";
     return failed ? 1 : 0;
@@ -546,19 +782,20 @@ int main(int argc, char **argv) {
     os << "vpdpbusd zmm peak: not measured ("
        << (vnni ? "dry run" : "no AVX-512 VNNI") << ")\n";
   os << "QC int8 pipeline: " << opt.int8Pipeline << "\n";
-  os << llvm::format("%-16s %12s %7s %12s %7s %13s %10s %10s %10s %8s\n",
-                     "MxNxK", "oneDNN GOPS", "%peak", "QC-i8 GOPS", "%peak",
-                     "QC-f32 GFLOP", "QC/oneDNN", "i8/f32", "QC-w4 GOPS",
-                     "w4/i8");
-  auto cell = [&](const Timing &t, const Shape &s) -> std::string {
+  if (!rows.empty())
+    os << llvm::format("%-16s %12s %7s %12s %7s %13s %10s %10s %10s %8s\n",
+                       "MxNxK", "oneDNN GOPS", "%peak", "QC-i8 GOPS", "%peak",
+                       "QC-f32 GFLOP", "QC/oneDNN", "i8/f32", "QC-w4 GOPS",
+                       "w4/i8");
+  auto cell = [&](const Timing &t, double ops) -> std::string {
     if (!t.ok)
       return "n/a";
-    return llvm::formatv("{0:f1}", gops(s, t)).str();
+    return llvm::formatv("{0:f1}", gops(ops, t)).str();
   };
-  auto pct = [&](const Timing &t, const Shape &s) -> std::string {
+  auto pct = [&](const Timing &t, double ops) -> std::string {
     if (!t.ok || peak.gops <= 0)
       return "-";
-    return llvm::formatv("{0:f1}", 100 * gops(s, t) / peak.gops).str();
+    return llvm::formatv("{0:f1}", 100 * gops(ops, t) / peak.gops).str();
   };
   auto rat = [&](const Timing &n, const Timing &d) -> std::string {
     if (!n.ok || !d.ok)
@@ -566,17 +803,45 @@ int main(int argc, char **argv) {
     return llvm::formatv("{0:f3}", d.medianSeconds / n.medianSeconds).str();
   };
   for (const Row &r : rows) {
-    os << llvm::format("%-16s %12s %7s %12s %7s %13s %10s %10s %10s %8s\n",
-                       r.shape.str().c_str(), cell(r.onednn, r.shape).c_str(),
-                       pct(r.onednn, r.shape).c_str(),
-                       cell(r.qcInt8, r.shape).c_str(),
-                       pct(r.qcInt8, r.shape).c_str(),
-                       cell(r.qcFp32, r.shape).c_str(),
-                       rat(r.qcInt8, r.onednn).c_str(),
-                       rat(r.qcInt8, r.qcFp32).c_str(),
-                       cell(r.qcInt4, r.shape).c_str(),
-                       rat(r.qcInt4, r.qcInt8).c_str());
+    os << llvm::format(
+        "%-16s %12s %7s %12s %7s %13s %10s %10s %10s %8s\n",
+        r.shape.str().c_str(), cell(r.onednn, r.shape.ops()).c_str(),
+        pct(r.onednn, r.shape.ops()).c_str(),
+        cell(r.qcInt8, r.shape.ops()).c_str(),
+        pct(r.qcInt8, r.shape.ops()).c_str(),
+        cell(r.qcFp32, r.shape.ops()).c_str(), rat(r.qcInt8, r.onednn).c_str(),
+        rat(r.qcInt8, r.qcFp32).c_str(), cell(r.qcInt4, r.shape.ops()).c_str(),
+        rat(r.qcInt4, r.qcInt8).c_str());
   }
+  if (!convRows.empty()) {
+    os << "conv layers of the shared models, batch " << opt.convBatch
+       << " (NCHW u8 in, i8 out; oneDNN in its preferred layouts)\n";
+    os << llvm::format("%-27s %-22s %12s %7s %12s %7s %13s %10s %8s\n", "layer",
+                       "CxHxW->F kxk/s", "oneDNN GOPS", "%peak", "QC-i8 GOPS",
+                       "%peak", "QC-f32 GFLOP", "QC/oneDNN", "i8/f32");
+    for (const ConvRow &r : convRows) {
+      const ConvProblem &p = r.problem;
+      std::string geom = llvm::formatv("{0}x{1}x{2}->{3} {4}x{4}/{5}", p.c, p.h,
+                                       p.w, p.f, p.kh, p.stride)
+                             .str();
+      os << llvm::format(
+          "%-27s %-22s %12s %7s %12s %7s %13s %10s %8s\n", r.layer->name,
+          geom.c_str(), cell(r.onednn, p.ops()).c_str(),
+          pct(r.onednn, p.ops()).c_str(), cell(r.qcInt8, p.ops()).c_str(),
+          pct(r.qcInt8, p.ops()).c_str(), cell(r.qcFp32, p.ops()).c_str(),
+          rat(r.qcInt8, r.onednn).c_str(), rat(r.qcInt8, r.qcFp32).c_str());
+    }
+  }
+  for (const ConvRow &r : convRows) {
+    if (!r.onednn.ok && !opt.dryRun)
+      os << r.layer->name << " oneDNN: " << r.onednn.error << "\n";
+    if (!r.qcInt8.ok)
+      os << r.layer->name << " QC int8: " << r.qcInt8.error << "\n";
+    if (!r.qcFp32.ok)
+      os << r.layer->name << " QC fp32: " << r.qcFp32.error << "\n";
+  }
+  if (!convRows.empty() && convRows.front().onednn.ok)
+    os << "oneDNN convolution: " << convRows.front().onednn.note << "\n";
   for (const Row &r : rows) {
     if (!r.onednn.ok && !opt.dryRun)
       os << r.shape.str() << " oneDNN: " << r.onednn.error << "\n";

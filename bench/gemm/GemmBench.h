@@ -50,6 +50,33 @@ struct Int8Problem {
 /// preferred layout, timed per execute().
 Timing benchOneDnnInt8(const Int8Problem &p, const TimingPolicy &policy);
 
+/// The int8 operands of one convolution layer (NCHW, square stride and
+/// symmetric padding, groups = 1), shared by oneDNN and QC:
+/// y[n,f,oh,ow] = requant(sum_{c,i,j} (xpad[n,c,..] - xZp) * w[f,c,i,j] +
+/// bias[f]) with ReLU, padding with the zero point.
+struct ConvProblem {
+  int64_t n = 0, c = 0, h = 0, w = 0, f = 0, kh = 0, kw = 0, stride = 1,
+          pad = 0;
+  int64_t oh() const { return (h + 2 * pad - kh) / stride + 1; }
+  int64_t ow() const { return (w + 2 * pad - kw) / stride + 1; }
+  /// 2 x MACs.
+  double ops() const {
+    return 2.0 * double(n) * double(f) * double(oh()) * double(ow()) *
+           double(c) * double(kh) * double(kw);
+  }
+  std::vector<uint8_t> x;     ///< [n, c, h, w] u8
+  std::vector<int8_t> wt;     ///< [f, c, kh, kw] s8 in [-127, 127]
+  std::vector<int32_t> bias;  ///< [f]
+  std::vector<float> wScales; ///< [f]
+  float xScale = 0, yScale = 0;
+  int32_t xZp = 0, yZp = 0; ///< y is s8
+};
+
+/// oneDNN's direct int8 convolution with the same attributes as the matmul;
+/// source, weights and destination in the layouts the primitive prefers
+/// (reorders done once, outside the timed loop), timed per execute().
+Timing benchOneDnnConvInt8(const ConvProblem &p, const TimingPolicy &policy);
+
 } // namespace qc::bench
 
 #endif // QC_BENCH_GEMM_GEMMBENCH_H

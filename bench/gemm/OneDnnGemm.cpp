@@ -23,6 +23,57 @@ struct Variant {
 };
 } // namespace
 
+/// Warm-up, then timed executions until both minimums are met; medians.
+static Timing timeExecutions(dnnl::primitive &prim, dnnl::stream &strm,
+                             const std::unordered_map<int, dnnl::memory> &args,
+                             const TimingPolicy &policy) {
+  Timing t;
+  for (int i = 0; i < policy.warmup; ++i)
+    prim.execute(strm, args);
+  strm.wait();
+  std::vector<double> times;
+  double total = 0;
+  while ((int)times.size() < policy.minRepeats || total < policy.minSeconds) {
+    auto start = std::chrono::steady_clock::now();
+    prim.execute(strm, args);
+    strm.wait();
+    double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    times.push_back(s);
+    total += s;
+    if (times.size() >= 100000)
+      break;
+  }
+  std::sort(times.begin(), times.end());
+  t.ok = true;
+  t.medianSeconds = times[times.size() / 2];
+  t.minSeconds = times.front();
+  t.repeats = (int)times.size();
+  return t;
+}
+
+/// Output scale s_x * s_w[f] / s_y per output channel, the zero points the
+/// variant asks for, then ReLU.
+static dnnl::primitive_attr int8Attr(float xScale, float yScale,
+                                     const std::vector<float> &wScales,
+                                     int32_t xZp, int32_t yZp,
+                                     const Variant &v) {
+  std::vector<float> scales(wScales.size());
+  for (size_t j = 0; j < wScales.size(); ++j)
+    scales[j] = xScale * wScales[j] / yScale;
+  dnnl::primitive_attr attr;
+  attr.set_output_scales(/*mask=*/1 << 1, scales);
+  if (v.srcZp)
+    attr.set_zero_points(DNNL_ARG_SRC, 0, {xZp});
+  if (v.dstZp)
+    attr.set_zero_points(DNNL_ARG_DST, 0, {yZp});
+  dnnl::post_ops ops;
+  ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+  attr.set_post_ops(ops);
+  return attr;
+}
+
 static Timing runVariant(const Int8Problem &p, const TimingPolicy &policy,
                          const Variant &v) {
   Timing t;
@@ -37,20 +88,10 @@ static Timing runVariant(const Int8Problem &p, const TimingPolicy &policy,
   dnnl::memory::desc biasMd(biasDims, dt::s32, tag::ab);
   dnnl::memory::desc dstMd(dstDims, dt::s8, tag::ab);
 
-  // Output scale s_x * s_w[n] / s_y per column, then ReLU, then the zero
-  // point of y (oneDNN applies the destination zero point last).
-  std::vector<float> scales(p.n);
-  for (int64_t j = 0; j < p.n; ++j)
-    scales[j] = p.xScale * p.wScales[j] / p.yScale;
-  dnnl::primitive_attr attr;
-  attr.set_output_scales(/*mask=*/1 << 1, scales);
-  if (v.srcZp)
-    attr.set_zero_points(DNNL_ARG_SRC, 0, {p.xZp});
-  if (v.dstZp)
-    attr.set_zero_points(DNNL_ARG_DST, 0, {p.yZp});
-  dnnl::post_ops ops;
-  ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
-  attr.set_post_ops(ops);
+  // Per-column output scales, ReLU, then the zero point of y (oneDNN
+  // applies the destination zero point last).
+  dnnl::primitive_attr attr =
+      int8Attr(p.xScale, p.yScale, p.wScales, p.xZp, p.yZp, v);
 
   dnnl::matmul::desc desc(srcMd, weiAny, biasMd, dstMd);
   dnnl::matmul::primitive_desc pd(desc, attr, eng);
@@ -66,50 +107,76 @@ static Timing runVariant(const Int8Problem &p, const TimingPolicy &policy,
                                              {DNNL_ARG_WEIGHTS, wei},
                                              {DNNL_ARG_BIAS, bias},
                                              {DNNL_ARG_DST, dst}};
-  for (int i = 0; i < policy.warmup; ++i)
-    prim.execute(strm, args);
-  strm.wait();
-  std::vector<double> times;
-  double total = 0;
-  while ((int)times.size() < policy.minRepeats || total < policy.minSeconds) {
-    auto start = std::chrono::steady_clock::now();
-    prim.execute(strm, args);
-    strm.wait();
-    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                             start)
-                   .count();
-    times.push_back(s);
-    total += s;
-    if (times.size() >= 100000)
-      break;
-  }
-  std::sort(times.begin(), times.end());
-  t.ok = true;
-  t.medianSeconds = times[times.size() / 2];
-  t.minSeconds = times.front();
-  t.repeats = (int)times.size();
-  std::string impl = pd.impl_info_str();
-  t.note = std::string(v.name) + ", " + impl;
+  t = timeExecutions(prim, strm, args, policy);
+  t.note = std::string(v.name) + ", " + pd.impl_info_str();
   return t;
 }
 
-Timing benchOneDnnInt8(const Int8Problem &p, const TimingPolicy &policy) {
-  // The full problem first; an implementation without zero-point support
-  // for this shape falls back to a simpler attribute set (the note says so).
-  static const Variant variants[] = {{true, true, "src+dst zero points"},
-                                     {true, false, "src zero point only"},
-                                     {false, false, "no zero points"}};
+static Timing runConvVariant(const ConvProblem &p, const TimingPolicy &policy,
+                             const Variant &v) {
+  dnnl::engine eng(dnnl::engine::kind::cpu, 0);
+  dnnl::stream strm(eng);
+  dnnl::memory::dims srcDims{p.n, p.c, p.h, p.w}, weiDims{p.f, p.c, p.kh, p.kw},
+      biasDims{p.f}, dstDims{p.n, p.f, p.oh(), p.ow()};
+  dnnl::memory::desc srcAny(srcDims, dt::u8, tag::any);
+  dnnl::memory::desc weiAny(weiDims, dt::s8, tag::any);
+  dnnl::memory::desc dstAny(dstDims, dt::s8, tag::any);
+  dnnl::memory::desc biasMd(biasDims, dt::s32, tag::x);
+  dnnl::primitive_attr attr =
+      int8Attr(p.xScale, p.yScale, p.wScales, p.xZp, p.yZp, v);
+  dnnl::convolution_forward::desc desc(
+      dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+      srcAny, weiAny, biasMd, dstAny, {p.stride, p.stride}, {p.pad, p.pad},
+      {p.pad, p.pad});
+  dnnl::convolution_forward::primitive_desc pd(desc, attr, eng);
+  dnnl::convolution_forward prim(pd);
+
+  dnnl::memory srcU({srcDims, dt::u8, tag::nchw}, eng,
+                    const_cast<uint8_t *>(p.x.data()));
+  dnnl::memory weiU({weiDims, dt::s8, tag::oihw}, eng,
+                    const_cast<int8_t *>(p.wt.data()));
+  dnnl::memory src(pd.src_desc(), eng), wei(pd.weights_desc(), eng);
+  dnnl::reorder(srcU, src).execute(strm, srcU, src);
+  dnnl::reorder(weiU, wei).execute(strm, weiU, wei);
+  dnnl::memory bias(biasMd, eng, const_cast<int32_t *>(p.bias.data()));
+  dnnl::memory dst(pd.dst_desc(), eng);
+  std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, src},
+                                             {DNNL_ARG_WEIGHTS, wei},
+                                             {DNNL_ARG_BIAS, bias},
+                                             {DNNL_ARG_DST, dst}};
+  Timing t = timeExecutions(prim, strm, args, policy);
+  t.note = std::string(v.name) + ", " + pd.impl_info_str();
+  return t;
+}
+
+// The full problem first; an implementation without zero-point support for
+// this shape falls back to a simpler attribute set (the note says so).
+static const Variant kVariants[] = {{true, true, "src+dst zero points"},
+                                    {true, false, "src zero point only"},
+                                    {false, false, "no zero points"}};
+
+template <typename Problem, typename Run>
+static Timing firstVariantThatRuns(const Problem &p, const TimingPolicy &policy,
+                                   Run run, const char *what) {
   std::string errors;
-  for (const Variant &v : variants) {
+  for (const Variant &v : kVariants) {
     try {
-      return runVariant(p, policy, v);
+      return run(p, policy, v);
     } catch (const dnnl::error &e) {
       errors += std::string(v.name) + ": " + e.what() + "; ";
     }
   }
   Timing t;
-  t.error = "oneDNN matmul failed: " + errors;
+  t.error = std::string("oneDNN ") + what + " failed: " + errors;
   return t;
+}
+
+Timing benchOneDnnInt8(const Int8Problem &p, const TimingPolicy &policy) {
+  return firstVariantThatRuns(p, policy, runVariant, "matmul");
+}
+
+Timing benchOneDnnConvInt8(const ConvProblem &p, const TimingPolicy &policy) {
+  return firstVariantThatRuns(p, policy, runConvVariant, "convolution");
 }
 
 } // namespace qc::bench
