@@ -1,5 +1,6 @@
 # -*- Python -*-
 import os
+import re
 import shutil
 
 import lit.formats
@@ -53,6 +54,8 @@ try:
         flags = f.read()
     if "avx512_vnni" in flags or "avx512vnni" in flags:
         config.available_features.add("x86-avx512vnni")
+    if re.search(r"\bavx2\b", flags):
+        config.available_features.add("x86-avx2")
 except OSError:
     pass
 if config.qc_sanitizers in ("ON", "1", "TRUE", "YES"):

@@ -14,10 +14,10 @@ using namespace mlir;
 llvm::Error qc::validate(const QuantizeOptions &o) {
   if (auto m = calib::parseMethod(o.method); !m)
     return m.takeError();
-  if (o.precision != "int8" && o.precision != "w4a8")
+  if (o.precision != "int8" && o.precision != "w7a8" && o.precision != "w4a8")
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "unknown precision '" + o.precision +
-                                       "' (expected int8 or w4a8)");
+                                       "' (expected int8, w7a8 or w4a8)");
   if (o.weightRange != "full" && o.weightRange != "narrow")
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "unknown weight range '" + o.weightRange +
@@ -37,7 +37,7 @@ void qc::buildQuantizePipeline(OpPassManager &pm, const QuantizeOptions &o) {
   p.activationSigned = o.activationSigned;
   p.perChannel = o.perChannel;
   p.weightRange = o.weightRange;
-  p.weightBits = o.precision == "w4a8" ? 4 : 8;
+  p.weightBits = o.precision == "w4a8" ? 4 : o.precision == "w7a8" ? 7 : 8;
   pm.addPass(createQCPropagateScalesPass(p));
   pm.addPass(createQCRealizePass());
   pm.addPass(createCanonicalizerPass());

@@ -85,10 +85,11 @@ void qc::buildLowerToLLVMPipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
 
-  // 5b. Microkernel dot products (qc-vectorize-integer-ops) to the host's
+  // 5b. Microkernel dot products (qc-vectorize-integer-ops) to the target's
   //     instruction; after deallocation, which rejects intrinsic calls.
   QCLowerDotProductsPassOptions dots;
   dots.isa = options.dotIsa;
+  dots.cpu = options.targetCpu;
   pm.addPass(createQCLowerDotProductsPass(dots));
 
   // 5c. Parallel loops (the microkernels' row tiles) to OpenMP; the JIT
@@ -140,6 +141,7 @@ void qc::registerLowerToLLVMPipeline() {
       [](OpPassManager &pm, const LowerToLLVMPipelineOptions &pipeline) {
         LowerToLLVMOptions options;
         options.dotIsa = pipeline.dotIsa;
+        options.targetCpu = pipeline.targetCpu;
         options.emitCInterface = pipeline.emitCInterface;
         options.stripQuantTypes = pipeline.stripQuantTypes;
         options.verifyLowered = pipeline.verifyLowered;

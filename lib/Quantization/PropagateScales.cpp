@@ -93,8 +93,8 @@ struct QCPropagateScalesPass
       }
       config = std::move(*c);
     }
-    if (weightBits != 4 && weightBits != 8) {
-      module.emitError() << "weight-bits must be 4 or 8, got " << static_cast<unsigned>(weightBits);
+    if (weightBits != 4 && weightBits != 7 && weightBits != 8) {
+      module.emitError() << "weight-bits must be 4, 7 or 8, got " << static_cast<unsigned>(weightBits);
       return signalPassFailure();
     }
     if (weightRange != "full" && weightRange != "narrow") {
@@ -427,7 +427,10 @@ struct QCPropagateScalesPass
         if (obs.use_empty())
           obs.erase();
     };
-    qdq(unit.weight, makeType(*s.weightBits, qmin, qmax, scales, axis));
+    // 7-bit weights are stored in i8 with the range -64..63 (narrow:
+    // -63..63), so that the int8 kernels take them as they are.
+    unsigned storageBits = *s.weightBits == 7 ? 8 : *s.weightBits;
+    qdq(unit.weight, makeType(storageBits, qmin, qmax, scales, axis));
     if (unit.bias) {
       SmallVector<double> biasScales;
       for (double sw : scales)

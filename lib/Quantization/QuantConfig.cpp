@@ -99,11 +99,14 @@ llvm::Expected<LayerSettings> parseSettings(const json &j,
       if (!v.is_number_integer())
         return bad("an integer");
       int64_t bits = v.get<int64_t>();
-      if (bits != 4 && bits != 8 && bits != 16)
+      // 7-bit weights (stored in i8, -64..63) keep every pair of u8 x s8
+      // products within i16: the fast AVX2 dot product (vpmaddubsw).
+      bool weights = key == "weight_bits";
+      if (weights ? bits != 4 && bits != 7 && bits != 8
+                  : bits != 4 && bits != 8 && bits != 16)
         return err(source, where + ": " + key + " " + std::to_string(bits) +
-                               " is not supported (4, 8 or 16)");
-      if (key == "weight_bits" && bits == 16)
-        return err(source, where + ": weight_bits 16 is not supported (4 or 8)");
+                               " is not supported (" +
+                               (weights ? "4, 7 or 8" : "4, 8 or 16") + ")");
       (key == "weight_bits" ? s.weightBits : s.activationBits) =
           static_cast<unsigned>(bits);
     } else if (allowSelectors && (key == "name" || key == "op_type")) {

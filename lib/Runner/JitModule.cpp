@@ -599,7 +599,11 @@ llvm::Error JitModule::compile(mlir::ModuleOp module) {
   auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!builder)
     return builder.takeError();
-  if (options.hostCPU) {
+  if (!options.cpu.empty()) {
+    // The named CPU's own features (an empty feature string).
+    builder->setCPU(options.cpu);
+    builder->setFeatures("");
+  } else if (options.hostCPU) {
     builder->setCPU(llvm::sys::getHostCPUName().str());
     llvm::SubtargetFeatures features;
     for (const auto &feature : llvm::sys::getHostCPUFeatures())

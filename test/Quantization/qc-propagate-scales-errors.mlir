@@ -25,11 +25,11 @@
 // MALFORMED: error: {{.*}}bad.json{{.*}}
 // NOHIST: error: tensor 'c': {{.*}}histogram
 // METHOD: error: unknown range method 'median' (expected minmax, moving_average, percentile, entropy or mse)
-// BITS: error: weight-bits must be 4 or 8, got 3
+// BITS: error: weight-bits must be 4, 7 or 8, got 3
 // OBITS: error: output-bits must be 8 or 16, got 4
 // RANGE: error: weight-range must be full or narrow, got 'wide'
 // CFGRANGE: error: {{.*}}range.json: default: unknown weight_range 'half' (expected full or narrow)
-// CONFIG: error: {{.*}}cfg.json: layers[0]: weight_bits 2 is not supported (4, 8 or 16)
+// CONFIG: error: {{.*}}cfg.json: layers[0]: weight_bits 2 is not supported (4, 7 or 8)
 
 func.func @no_stats(%x: tensor<4xf32>) -> tensor<4xf32> {
   // expected-error @+1 {{observer 'a' has no statistics: calibrate first (quant-runner --calibrate) and pass stats-file, or attach stats}}

@@ -74,3 +74,16 @@
 // fixed [0, 1] range on the i16 grid.
 // OUT16: math.exp
 // OUT16: qc.quantize %{{.*}} -> tensor<1x3x!quant.uniform<i16:f32, 1.5259021896696422E-5:-32768>>
+
+// 7-bit weights (precision w7a8, for AVX2's vpmaddubsw): stored in i8 on the
+// grid -64..63 with scale max|w| / 63.5, or -63..63 and max|w| / 63 narrow;
+// also per layer through a config's weight_bits.
+// RUN: quant-opt %S/Inputs/residual.mlir -qc-propagate-scales="weight-bits=7" | FileCheck %s --check-prefix=W7
+// RUN: quant-opt %S/Inputs/residual.mlir -qc-propagate-scales="weight-bits=7 weight-range=narrow" | FileCheck %s --check-prefix=W7NARROW
+// RUN: echo '{"format": "qc-quant-config", "version": 1, "layers": [{"op_type": "Gemm", "weight_bits": 7}]}' > %t.w7-gemm.json
+// RUN: quant-opt %S/Inputs/residual.mlir -qc-propagate-scales="config=%t.w7-gemm.json" | FileCheck %s --check-prefix=W7GEMM
+// W7: qc.quantize %{{.*}} : tensor<2x2x1x1xf32> -> tensor<2x2x1x1x!quant.uniform<i8<-64:63>:f32:0, {0.0078740157480314959,0.015748031496062992}>>
+// W7: qc.quantize %{{.*}} : tensor<8x3xf32> -> tensor<8x3x!quant.uniform<i8<-64:63>:f32:1,
+// W7NARROW: qc.quantize %{{.*}} : tensor<2x2x1x1xf32> -> tensor<2x2x1x1x!quant.uniform<i8<-63:63>:f32:0, {0.0079365079365079361,0.015873015873015872}>>
+// W7GEMM: qc.quantize %{{.*}} : tensor<2x2x1x1xf32> -> tensor<2x2x1x1x!quant.uniform<i8:f32:0,
+// W7GEMM: qc.quantize %{{.*}} : tensor<8x3xf32> -> tensor<8x3x!quant.uniform<i8<-64:63>:f32:1,

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "qc/Calibration/StatsFile.h"
+#include "qc/Conversion/QCToVector/DotProducts.h"
 #include "qc/Driver/Calibrate.h"
 #include "qc/Driver/QuantizePipeline.h"
 #include "qc/InitAll.h"
@@ -67,12 +68,17 @@ static cl::opt<std::string> config("config",
                                    cl::value_desc("config.json"));
 static cl::opt<std::string>
     precision("precision",
-              cl::desc("int8 (8-bit weights and activations) or w4a8"),
+              cl::desc("int8 (8-bit weights and activations), w7a8 (7-bit "
+                       "weights, -64..63 in i8: exact with AVX2's fast "
+                       "vpmaddubsw, like fbgemm's reduce_range) or w4a8"),
               cl::init("int8"));
 static cl::opt<std::string>
     target("target",
-           cl::desc("Target CPU: host, x86-64-v3, x86-64-v4, znver4, znver5, "
-                    "aarch64 (recorded as qc.target for code generation)"),
+           cl::desc("Target CPU: host, aarch64, or an x86-64 / AArch64 CPU "
+                    "name as for clang -mcpu (x86-64-v3, x86-64-v4, znver4, "
+                    "znver5, sapphirerapids, cortex-a76, neoverse-v1, ...); "
+                    "recorded as qc.target, from which qc-lower-to-llvm "
+                    "picks the dot-product instructions (x86-64-v3: AVX2)"),
            cl::init("host"));
 static cl::opt<bool> microkernels(
     "microkernels",
@@ -141,12 +147,14 @@ int main(int argc, char **argv) {
   qc::registerAllPasses();
   cl::ParseCommandLineOptions(argc, argv, "QC one-shot quantizer\n");
 
-  static const char *targets[] = {"host",   "x86-64-v3", "x86-64-v4",
-                                  "znver4", "znver5",    "aarch64"};
-  if (!llvm::is_contained(targets, llvm::StringRef(target)))
+  // LLVM's target parser knows the CPU names and their features.
+  if (llvm::Expected<std::string> isa = qc::dotIsaForCpu(target); !isa) {
+    llvm::consumeError(isa.takeError());
     return fail("unknown --target '" + target +
-                "' (expected host, x86-64-v3, x86-64-v4, znver4, znver5 or "
-                "aarch64)");
+                "' (expected host, aarch64, or an x86-64 or AArch64 CPU name "
+                "as for clang -mcpu: x86-64-v3, x86-64-v4, znver4, znver5, "
+                "sapphirerapids, cortex-a76, neoverse-v1, ...)");
+  }
   qc::QuantizeOptions qopts;
   qopts.method = method;
   qopts.percentile = percentile;

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "qc/Calibration/StatsFile.h"
+#include "qc/Conversion/QCToVector/DotProducts.h"
 #include "qc/Driver/Calibrate.h"
 #include "qc/InitAll.h"
 #include "qc/Runner/JitModule.h"
@@ -90,6 +91,20 @@ cl::opt<bool> hostCPU("host-cpu",
                       cl::desc("Compile for the host CPU and its features "
                                "(default); =false for a generic CPU"),
                       cl::init(true), cl::cat(category));
+cl::opt<std::string> dotIsa(
+    "dot-isa",
+    cl::desc("Instructions for the int8 microkernels' dot products: auto "
+             "(default: those of the module's qc.target when this CPU runs "
+             "them, else the host's), host, avx512-vnni, avx2, neon-i8mm, "
+             "neon-dotprod or generic (docs/Microkernels.md)"),
+    cl::value_desc("isa"), cl::init("auto"), cl::cat(category));
+cl::opt<std::string> targetCpu(
+    "target-cpu",
+    cl::desc("Compile for this CPU (an LLVM CPU name: x86-64-v3, haswell, "
+             "znver3, ...) and its features instead of the host's; it must "
+             "run here. The dot products then default to its instructions "
+             "(x86-64-v3: AVX2)"),
+    cl::value_desc("cpu"), cl::cat(category));
 cl::opt<bool> runtimeChecks(
     "runtime-checks",
     cl::desc("Check dynamic sizes and bounds at run time (default); a failed "
@@ -242,8 +257,57 @@ int main(int argc, char **argv) {
   if (numThreads > 0)
     setenv("OMP_NUM_THREADS", std::to_string(numThreads).c_str(), 1);
 
+  // The dot products must be instructions this CPU executes.
+  std::string isa = dotIsa;
+  if (isa != "auto" && isa != "host" && !qc::isDotIsa(isa))
+    return fail("unknown --dot-isa '" + isa +
+                "' (expected auto, host, avx512-vnni, avx2, neon-i8mm, "
+                "neon-dotprod or generic)");
+  if (!targetCpu.empty()) {
+    if (!hostCPU)
+      return fail("--target-cpu and --host-cpu=false exclude each other");
+    Expected<std::string> best = qc::dotIsaForCpu(targetCpu);
+    if (!best)
+      return fail("--target-cpu: " + toString(best.takeError()));
+    std::string missing = qc::cpuFeaturesMissingOnHost(targetCpu);
+    if (!missing.empty())
+      return fail("--target-cpu=" + targetCpu + " does not run on this CPU "
+                  "(missing features: " + missing + ")");
+    if (isa == "host")
+      isa = qc::hostDotIsa();
+    if (isa == "auto")
+      isa = *best;
+    else if (!qc::dotIsaRunsOn(isa, *best))
+      return fail("--dot-isa=" + isa + " does not run on --target-cpu=" +
+                  targetCpu + " (its best is " + *best + ")");
+  } else if (!hostCPU && isa != "generic") {
+    if (isa != "auto" && isa != "host")
+      return fail("--dot-isa=" + isa + " needs --host-cpu (a generic CPU "
+                  "has no such instructions)");
+    isa = "generic";
+  } else if (isa == "auto") {
+    isa = "host";
+    if (auto target = (*module)->getAttrOfType<mlir::StringAttr>("qc.target")) {
+      Expected<std::string> chosen = qc::dotIsaForCpu(target.getValue());
+      if (!chosen)
+        return fail("qc.target: " + toString(chosen.takeError()));
+      if (qc::hostRunsDotIsa(*chosen))
+        isa = *chosen;
+      else
+        WithColor::warning(errs(), "quant-runner")
+            << "the module is for '" << target.getValue() << "' (" << *chosen
+            << " dot products), which this CPU cannot run; using the host's ("
+            << qc::hostDotIsa() << ")\n";
+    }
+  } else if (isa != "host" && !qc::hostRunsDotIsa(isa)) {
+    return fail("--dot-isa=" + isa + " does not run on this CPU (the host's "
+                "is " + qc::hostDotIsa() + ")");
+  }
+
   // Compile.
   runner::CompileOptions options;
+  options.pipeline.dotIsa = isa;
+  options.cpu = targetCpu;
   options.optLevel = optLevel;
   options.hostCPU = hostCPU;
   options.sharedLibs.assign(sharedLibs.begin(), sharedLibs.end());

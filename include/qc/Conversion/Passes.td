@@ -107,20 +107,38 @@ def QCLowerDotProductsPass : Pass<"qc-lower-dot-products"> {
     Runs after bufferization and deallocation (the intrinsic calls it
     creates have no memory-effect interface). With `isa=avx512-vnni`, each
     `qc.dot_u8s8` on 4, 8 or 16 lanes becomes `llvm.x86.avx512.vpdpbusd.128`
-    / `.256` / `.512` through `llvm.call_intrinsic`; with `isa=neon-i8mm`,
+    / `.256` / `.512` through `llvm.call_intrinsic`; with `isa=avx2`, per 8
+    lanes (4 in the tail), two `llvm.x86.avx2.pmadd.wd` (vpmaddwd) on the
+    bytes widened to i16 (exact for all inputs), or, when the op carries
+    `rhs_fits_i7` (weights in [-64, 63]), one `llvm.x86.avx2.pmadd.ub.sw`
+    (vpmaddubsw, saturating, exact under that promise) and one vpmaddwd
+    with ones; with `isa=neon-i8mm`,
     one `llvm.aarch64.neon.usdot.v4i32.v16i8` per 4 lanes; with
     `isa=neon-dotprod`, `sdot` on the bytes xor 0x80 minus `sdot(-128, w)`
     (the same value; the correction depends on the weights only); with
     `isa=generic`, the same arithmetic in `arith` and `vector.shuffle`
     (zero/sign extension, i32 products, the four products of each lane
-    summed), which any CPU runs with the identical result. `isa=host` (the
-    default) picks avx512-vnni when the host CPU has AVX-512 VNNI and VL,
-    neon-i8mm or neon-dotprod on AArch64 hosts with those features, else
-    generic.
+    summed), which any CPU runs with the identical result.
+
+    `isa=host` picks avx512-vnni when the host CPU has AVX-512 VNNI and VL,
+    avx2 when it has AVX2, neon-i8mm or neon-dotprod on AArch64 hosts with
+    those features, else generic. `isa=auto` (the default) makes the same
+    choice for the CPU named by `cpu` (an LLVM CPU name as for clang
+    `-mcpu`: `x86-64-v3` -> avx2, `x86-64-v4` -> avx2 (no VNNI),
+    `znver4`, `sapphirerapids` -> avx512-vnni, `cortex-a76` ->
+    neon-dotprod, `neoverse-v1` -> neon-i8mm; features from LLVM's target
+    parser), else for the `qc.target` string attribute of the nearest
+    enclosing op (`quant-compile --target` sets it on the module), else for
+    the host.
   }];
   let options = [
-    Option<"isa", "isa", "std::string", "\"host\"",
-           "host, avx512-vnni, neon-i8mm, neon-dotprod or generic">,
+    Option<"isa", "isa", "std::string", "\"auto\"",
+           "auto, host, avx512-vnni, avx2, neon-i8mm, neon-dotprod or "
+           "generic">,
+    Option<"cpu", "cpu", "std::string", "\"\"",
+           "With isa=auto: the target CPU (host, aarch64, or an x86-64 / "
+           "AArch64 CPU name such as x86-64-v3, znver4, cortex-a76); "
+           "empty: the qc.target attribute, else the host">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::LLVM::LLVMDialect",

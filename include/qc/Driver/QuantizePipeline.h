@@ -21,7 +21,8 @@ struct QuantizeOptions {
   std::string method = "minmax";
   double percentile = 99.99;
   std::string configFile;
-  /// "int8" (8-bit weights and activations) or "w4a8" (4-bit weights).
+  /// "int8" (8-bit weights and activations), "w7a8" (7-bit weights in i8,
+  /// -64..63: the fast AVX2 kernels) or "w4a8" (4-bit weights).
   std::string precision = "int8";
   bool activationSigned = false;
   bool perChannel = true;
@@ -63,7 +64,7 @@ struct QuantizePipelineOptions
   Option<std::string> config{*this, "config",
                              llvm::cl::desc("Per-layer config JSON")};
   Option<std::string> precision{
-      *this, "precision", llvm::cl::desc("int8 or w4a8"),
+      *this, "precision", llvm::cl::desc("int8, w7a8 or w4a8"),
       llvm::cl::init("int8")};
   Option<bool> activationSigned{*this, "activation-signed",
                                 llvm::cl::desc("i8 instead of u8 activations"),

@@ -17,10 +17,15 @@ namespace qc {
 
 /// Options of the pipeline (plain, copyable).
 struct LowerToLLVMOptions {
-  /// The isa option of qc-lower-dot-products: host (default), avx512-vnni,
-  /// neon-i8mm, neon-dotprod or generic; set it when the code is for
-  /// another CPU than this one (cross compilation).
-  std::string dotIsa = "host";
+  /// The isa option of qc-lower-dot-products: auto (default: the CPU of
+  /// targetCpu, else the module's qc.target, else the host), host,
+  /// avx512-vnni, avx2, neon-i8mm, neon-dotprod or generic; set it when the
+  /// code is for another CPU than this one (cross compilation).
+  std::string dotIsa = "auto";
+  /// With dotIsa = auto: the CPU the code is for (qc-lower-dot-products'
+  /// cpu option: x86-64-v3, znver4, cortex-a76, ...); empty: the module's
+  /// qc.target attribute, else the host.
+  std::string targetCpu;
   /// Emit _mlir_ciface_ wrappers for public functions.
   bool emitCInterface = true;
   /// Replace !quant types at function boundaries by their storage types
@@ -49,9 +54,15 @@ struct LowerToLLVMPipelineOptions
   Option<std::string> dotIsa{
       *this, "dot-isa",
       llvm::cl::desc("Instructions for the int8 microkernels' dot products "
-                     "(qc-lower-dot-products): host, avx512-vnni, neon-i8mm, "
-                     "neon-dotprod, generic"),
-      llvm::cl::init("host")};
+                     "(qc-lower-dot-products): auto, host, avx512-vnni, "
+                     "avx2, neon-i8mm, neon-dotprod, generic"),
+      llvm::cl::init("auto")};
+  Option<std::string> targetCpu{
+      *this, "target-cpu",
+      llvm::cl::desc("With dot-isa=auto: the CPU the dot products are for "
+                     "(x86-64-v3, znver4, cortex-a76, ...); default: the "
+                     "module's qc.target, else the host"),
+      llvm::cl::init("")};
   Option<bool> emitCInterface{
       *this, "emit-c-interface",
       llvm::cl::desc("Emit _mlir_ciface_ wrappers for public functions"),

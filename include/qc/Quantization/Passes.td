@@ -76,7 +76,8 @@ def QCPropagateScalesPass : Pass<"qc-propagate-scales", "::mlir::ModuleOp"> {
     Option<"perChannel", "per-channel", "bool", "true",
            "Per-output-channel weight scales">,
     Option<"weightBits", "weight-bits", "unsigned", "8",
-           "Weight bit width (4 or 8)">,
+           "Weight bit width (4, 8, or 7: stored in i8 as -64..63, for "
+           "AVX2's vpmaddubsw)">,
     Option<"weightRange", "weight-range", "std::string", "\"full\"",
            "Weight grid: full (-2^(b-1)..2^(b-1)-1, scale max|w| / "
            "(2^(b-1) - 0.5)) or narrow (symmetric -(2^(b-1)-1)..2^(b-1)-1)">,

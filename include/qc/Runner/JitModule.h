@@ -79,6 +79,10 @@ struct CompileOptions {
   /// Generate code for the host CPU and all its features (AVX-512, ...).
   /// Otherwise a generic x86-64 / aarch64 target.
   bool hostCPU = true;
+  /// Generate code for this CPU and its features instead (an LLVM CPU name
+  /// such as x86-64-v3, to run code built for a smaller CPU than the host;
+  /// the caller checks that the host runs it). Empty: hostCPU decides.
+  std::string cpu;
   /// Options of the qc-lower-to-llvm pipeline.
   LowerToLLVMOptions pipeline;
   /// Shared libraries whose symbols the JIT'd code may call.

@@ -2,17 +2,23 @@
 //
 // qc-lower-dot-products: the last step of the microkernels of
 // qc-vectorize-integer-ops. On AVX-512 VNNI each qc.dot_u8s8 is one
-// vpdpbusd, on AArch64 usdot (i8mm) or sdot (dotprod) per 4 lanes;
+// vpdpbusd, on AVX2 vpmaddwd pairs (or vpmaddubsw + vpmaddwd for 7-bit
+// weights), on AArch64 usdot (i8mm) or sdot (dotprod) per 4 lanes;
 // elsewhere it is spelled out in arith/vector with the same (wrapping)
 // result, so that the fast kernels are correct on every CPU.
 //
 //===----------------------------------------------------------------------===//
+#include "qc/Conversion/QCToVector/DotProducts.h"
 #include "qc/Conversion/Passes.h"
 #include "qc/Dialect/QC/IR/QCOps.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/TargetParser/AArch64TargetParser.h"
 #include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+#include "llvm/TargetParser/X86TargetParser.h"
 
 namespace qc {
 #define GEN_PASS_DEF_QCLOWERDOTPRODUCTSPASS
@@ -108,6 +114,100 @@ struct DotToNeon : OpRewritePattern<DotU8S8Op> {
   }
 };
 
+/// AVX2, 8 lanes (32 bytes) per 256-bit instruction and a 4-lane tail in
+/// 128-bit ones. vpmaddwd multiplies i16 pairs and adds each pair into an
+/// i32 exactly. The exact form widens the bytes to i16 (zero-extended
+/// activations, sign-extended weights) in two halves: bytes 4i, 4i+1 of
+/// every lane, then bytes 4i+2, 4i+3, so that one vpmaddwd of each half
+/// leaves lane i's two partial sums in i32 lane i: two vpmaddwd and two adds
+/// per 4-byte group, right for every input. With `rhs_fits_i7`, vpmaddubsw
+/// multiplies the bytes and adds adjacent pairs into i16 directly; it
+/// saturates past 32767, which 7-bit weights cannot reach (2 * 255 * 64 =
+/// 32640), and vpmaddwd with ones adds the two pairs of each lane: one
+/// vpmaddubsw, one vpmaddwd and one add.
+struct DotToAvx2 : OpRewritePattern<DotU8S8Op> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(DotU8S8Op op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    VectorType accType = op.getAcc().getType();
+    int64_t lanes = accType.getNumElements();
+    if (lanes % 4 != 0)
+      return b.notifyMatchFailure(op, "vpmaddwd takes groups of 4 lanes");
+    bool fast = op.getRhsFitsI7();
+    Type i16 = b.getI16Type(), i32 = b.getI32Type();
+    Value result = op.getAcc();
+    for (int64_t first = 0; first < lanes;) {
+      // 8 lanes in ymm registers while they last, then 4 in xmm.
+      int64_t n = lanes - first >= 8 ? 8 : 4;
+      bool ymm = n == 8;
+      auto pairs = VectorType::get({2 * n}, i16);
+      auto sums = VectorType::get({n}, i32);
+      StringRef maddwd =
+          ymm ? "llvm.x86.avx2.pmadd.wd" : "llvm.x86.sse2.pmadd.wd";
+      auto call = [&](StringRef name, Type type, Value x, Value y) -> Value {
+        return LLVM::CallIntrinsicOp::create(b, loc, type,
+                                             b.getStringAttr(name),
+                                             ValueRange{x, y})
+            .getResult(0);
+      };
+      Value acc = op.getAcc();
+      if (n != lanes)
+        acc = vector::ExtractStridedSliceOp::create(
+            b, loc, acc, ArrayRef<int64_t>{first}, ArrayRef<int64_t>{n},
+            ArrayRef<int64_t>{1});
+      Value sum;
+      if (fast) {
+        auto bytes = [&](Value v) -> Value {
+          if (n == lanes)
+            return v;
+          return vector::ExtractStridedSliceOp::create(
+              b, loc, v, ArrayRef<int64_t>{4 * first},
+              ArrayRef<int64_t>{4 * n}, ArrayRef<int64_t>{1});
+        };
+        Value a = bytes(op.getLhs());
+        Value w = bytes(op.getRhs());
+        Value halves = call(ymm ? "llvm.x86.avx2.pmadd.ub.sw"
+                                : "llvm.x86.ssse3.pmadd.ub.sw.128",
+                            pairs, a, w);
+        Value ones = arith::ConstantOp::create(
+            b, loc, DenseElementsAttr::get(pairs, b.getI16IntegerAttr(1)));
+        sum = arith::AddIOp::create(b, loc, acc,
+                                    call(maddwd, sums, halves, ones));
+      } else {
+        sum = acc;
+        for (int64_t half = 0; half < 2; ++half) {
+          // Bytes 4i + 2 half and 4i + 2 half + 1 of the lanes first..first+n.
+          SmallVector<int64_t> mask;
+          for (int64_t i = first; i < first + n; ++i) {
+            mask.push_back(4 * i + 2 * half);
+            mask.push_back(4 * i + 2 * half + 1);
+          }
+          auto widen = [&](Value v, bool isSigned) -> Value {
+            Value picked = vector::ShuffleOp::create(b, loc, v, v, mask);
+            if (isSigned)
+              return arith::ExtSIOp::create(b, loc, pairs, picked);
+            return arith::ExtUIOp::create(b, loc, pairs, picked);
+          };
+          Value a = widen(op.getLhs(), false);
+          Value w = widen(op.getRhs(), true);
+          Value part = call(maddwd, sums, a, w);
+          sum = arith::AddIOp::create(b, loc, sum, part);
+        }
+      }
+      if (n == lanes)
+        result = sum;
+      else
+        result = vector::InsertStridedSliceOp::create(
+            b, loc, sum, result, ArrayRef<int64_t>{first},
+            ArrayRef<int64_t>{1});
+      first += n;
+    }
+    b.replaceOp(op, result);
+    return success();
+  }
+};
+
 struct DotToGeneric : OpRewritePattern<DotU8S8Op> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(DotU8S8Op op,
@@ -137,24 +237,60 @@ struct QCLowerDotProductsPass
   using QCLowerDotProductsPassBase::QCLowerDotProductsPassBase;
 
   LogicalResult initialize(MLIRContext *ctx) override {
-    if (isa == "host" || isa == "avx512-vnni" || isa == "neon-i8mm" ||
-        isa == "neon-dotprod" || isa == "generic")
-      return success();
-    return emitError(UnknownLoc::get(ctx))
-           << "qc-lower-dot-products: unknown isa '" << isa
-           << "' (expected host, avx512-vnni, neon-i8mm, neon-dotprod or "
-              "generic)";
+    if (isa != "auto" && isa != "host" && !isDotIsa(isa))
+      return emitError(UnknownLoc::get(ctx))
+             << "qc-lower-dot-products: unknown isa '" << isa
+             << "' (expected auto, host, avx512-vnni, avx2, neon-i8mm, "
+                "neon-dotprod or generic)";
+    if (!cpu.empty()) {
+      if (isa != "auto")
+        return emitError(UnknownLoc::get(ctx))
+               << "qc-lower-dot-products: give isa or cpu, not both (isa '"
+               << isa << "', cpu '" << cpu << "')";
+      llvm::Expected<std::string> chosen = dotIsaForCpu(cpu);
+      if (!chosen)
+        return emitError(UnknownLoc::get(ctx))
+               << "qc-lower-dot-products: "
+               << llvm::toString(chosen.takeError());
+    }
+    return success();
+  }
+
+  /// isa=auto: the cpu option, else the qc.target attribute of the nearest
+  /// enclosing op that has one (quant-compile --target records it on the
+  /// module), else the host.
+  FailureOr<std::string> chooseIsa() {
+    if (isa == "host")
+      return hostDotIsa();
+    if (isa != "auto")
+      return std::string(isa);
+    if (!cpu.empty())
+      return llvm::cantFail(dotIsaForCpu(cpu));
+    for (Operation *op = getOperation(); op; op = op->getParentOp()) {
+      auto target = op->getAttrOfType<StringAttr>("qc.target");
+      if (!target)
+        continue;
+      llvm::Expected<std::string> chosen = dotIsaForCpu(target.getValue());
+      if (!chosen) {
+        op->emitError() << "qc.target: " << llvm::toString(chosen.takeError());
+        return failure();
+      }
+      return *chosen;
+    }
+    return hostDotIsa();
   }
 
   void runOnOperation() override {
-    std::string chosen = isa;
-    if (chosen == "host")
-      chosen = hostIsa();
+    FailureOr<std::string> chosen = chooseIsa();
+    if (failed(chosen))
+      return signalPassFailure();
     RewritePatternSet patterns(&getContext());
-    if (chosen == "avx512-vnni")
+    if (*chosen == "avx512-vnni")
       patterns.add<DotToVnni>(&getContext());
-    else if (chosen == "neon-i8mm" || chosen == "neon-dotprod")
-      patterns.add<DotToNeon>(&getContext(), chosen == "neon-i8mm");
+    else if (*chosen == "avx2")
+      patterns.add<DotToAvx2>(&getContext());
+    else if (*chosen == "neon-i8mm" || *chosen == "neon-dotprod")
+      patterns.add<DotToNeon>(&getContext(), *chosen == "neon-i8mm");
     else
       patterns.add<DotToGeneric>(&getContext());
     walkAndApplyPatterns(getOperation(), std::move(patterns));
@@ -165,17 +301,112 @@ struct QCLowerDotProductsPass
     if (left.wasInterrupted())
       signalPassFailure();
   }
-
-  static std::string hostIsa() {
-    llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
-    if (features.lookup("avx512vnni") && features.lookup("avx512vl"))
-      return "avx512-vnni";
-    if (features.lookup("i8mm"))
-      return "neon-i8mm";
-    if (features.lookup("dotprod"))
-      return "neon-dotprod";
-    return "generic";
-  }
 };
 
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// Choosing the instruction set
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The x86 choice from a feature map (LLVM's feature names).
+std::string x86DotIsa(const llvm::StringMap<bool> &features) {
+  if (features.lookup("avx512vnni") && features.lookup("avx512vl"))
+    return "avx512-vnni";
+  if (features.lookup("avx2"))
+    return "avx2";
+  return "generic";
+}
+
+std::string aarch64DotIsa(bool i8mm, bool dotprod) {
+  return i8mm ? "neon-i8mm" : dotprod ? "neon-dotprod" : "generic";
+}
+} // namespace
+
+bool qc::isDotIsa(llvm::StringRef isa) {
+  return isa == "avx512-vnni" || isa == "avx2" || isa == "neon-i8mm" ||
+         isa == "neon-dotprod" || isa == "generic";
+}
+
+std::string qc::hostDotIsa() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  if (llvm::Triple(llvm::sys::getProcessTriple()).isAArch64())
+    return aarch64DotIsa(features.lookup("i8mm"), features.lookup("dotprod"));
+  return x86DotIsa(features);
+}
+
+llvm::Expected<std::string> qc::dotIsaForCpu(llvm::StringRef cpu) {
+  if (cpu == "host")
+    return hostDotIsa();
+  if (cpu == "aarch64")
+    return std::string("generic");
+  if (llvm::X86::parseArchX86(cpu, /*Only64Bit=*/true) !=
+      llvm::X86::CK_None) {
+    // The CPU's own features, closed under implication (x86-64-v4 lists
+    // avx512vl but not the avx512f it implies).
+    llvm::SmallVector<llvm::StringRef> list;
+    llvm::X86::getFeaturesForCPU(cpu, list);
+    llvm::StringMap<bool> features;
+    for (llvm::StringRef f : list) {
+      features[f] = true;
+      llvm::X86::updateImpliedFeatures(f, true, features);
+    }
+    return x86DotIsa(features);
+  }
+  if (std::optional<llvm::AArch64::CpuInfo> info =
+          llvm::AArch64::parseCpu(cpu)) {
+    llvm::AArch64::ExtensionBitset ext = info->getImpliedExtensions();
+    return aarch64DotIsa(ext.test(llvm::AArch64::AEK_I8MM),
+                         ext.test(llvm::AArch64::AEK_DOTPROD));
+  }
+  return llvm::createStringError(
+      llvm::inconvertibleErrorCode(),
+      "unknown target CPU '" + cpu +
+          "' (expected host, aarch64, or an x86-64 or AArch64 CPU name as "
+          "for clang -mcpu: x86-64-v3, x86-64-v4, znver4, sapphirerapids, "
+          "cortex-a76, neoverse-v1, ...)");
+}
+
+bool qc::hostRunsDotIsa(llvm::StringRef isa) {
+  if (isa == "generic")
+    return true;
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  if (llvm::Triple(llvm::sys::getProcessTriple()).isAArch64())
+    return (isa == "neon-dotprod" && features.lookup("dotprod")) ||
+           (isa == "neon-i8mm" && features.lookup("i8mm"));
+  return (isa == "avx2" && features.lookup("avx2")) ||
+         (isa == "avx512-vnni" && x86DotIsa(features) == "avx512-vnni");
+}
+
+bool qc::dotIsaRunsOn(llvm::StringRef isa, llvm::StringRef best) {
+  return isa == "generic" || isa == best ||
+         (isa == "avx2" && best == "avx512-vnni") ||
+         (isa == "neon-dotprod" && best == "neon-i8mm");
+}
+
+std::string qc::cpuFeaturesMissingOnHost(llvm::StringRef cpu) {
+  if (llvm::Triple(llvm::sys::getProcessTriple()).getArch() !=
+          llvm::Triple::x86_64 ||
+      llvm::X86::parseArchX86(cpu, /*Only64Bit=*/true) == llvm::X86::CK_None)
+    return "all (not an x86-64 CPU on an x86-64 host)";
+  llvm::StringMap<bool> host = llvm::sys::getHostCPUFeatures();
+  llvm::SmallVector<llvm::StringRef> list;
+  llvm::X86::getFeaturesForCPU(cpu, list);
+  // The instruction-set extensions code generation may use; system
+  // features (x87, pku, sgx, ...) that a VM may hide from the host's list
+  // do not matter to the generated code.
+  auto matters = [](llvm::StringRef f) {
+    for (llvm::StringRef p : {"sse", "ssse3", "avx", "fma", "f16c", "bmi",
+                              "popcnt", "lzcnt", "movbe", "gfni", "vaes",
+                              "vpclmulqdq", "amx"})
+      if (f.starts_with(p))
+        return true;
+    return false;
+  };
+  std::string missing;
+  for (llvm::StringRef f : list)
+    if (matters(f) && !host.lookup(f))
+      missing += (missing.empty() ? "" : ",") + f.str();
+  return missing;
+}

@@ -91,6 +91,9 @@ struct GemmPlan {
   // in its high nibble.
   bool nibbles = false;
   int64_t vectorBytes() const { return nibbles ? 32 : 64; }
+  // Every packed weight is in [-64, 63]: the dot products get rhs_fits_i7
+  // (AVX2 then uses vpmaddubsw, docs/Microkernels.md).
+  bool weightsFitI7 = false;
   // Packed weights [np/nr][kGroups][nr][4] (halved for nibbles), folded
   // bias, requant params.
   SmallVector<int8_t> packed;
@@ -174,6 +177,8 @@ LogicalResult planGemm(Operation *op, Value input, Value weight, Value bias,
           plan.packed[at] = static_cast<int8_t>(value);
           colSum[f] += value;
         }
+  plan.weightsFitI7 = llvm::all_of(
+      plan.packed, [](int8_t v) { return v >= -64 && v <= 63; });
   plan.nibbles = wq.getStorageTypeIntegralWidth() <= 4;
   if (plan.nibbles) {
     SmallVector<int8_t> halves(plan.packed.size() / 2);
@@ -305,8 +310,11 @@ struct KernelShape {
 };
 
 /// acc += the 4-byte dot products of a (u8) and w (s8), per lane.
-Value dotProduct(OpBuilder &b, Location loc, Value acc, Value a, Value w) {
-  return DotU8S8Op::create(b, loc, acc.getType(), acc, a, w);
+Value dotProduct(OpBuilder &b, Location loc, Value acc, Value a, Value w,
+                 bool weightsFitI7) {
+  auto dot = DotU8S8Op::create(b, loc, acc.getType(), acc, a, w);
+  dot.setRhsFitsI7(weightsFitI7);
+  return dot;
 }
 
 /// scf.for from lb to ub by `step` carrying `iterArgs`; `body` is built with
@@ -409,7 +417,8 @@ void emitTile(OpBuilder &b, Location loc, const GemmPlan &plan,
                   b, loc, vW,
                   vector::BroadcastOp::create(b, loc, v16i32, scalar));
               for (int64_t j = 0; j < nv; ++j)
-                next[i * nv + j] = dotProduct(b, loc, next[i * nv + j], a, w[j]);
+                next[i * nv + j] = dotProduct(b, loc, next[i * nv + j], a, w[j],
+                                             plan.weightsFitI7);
             }
             return next;
           });

@@ -293,3 +293,12 @@ func.func @dot_u8s8_scalable(%acc: vector<[4]xi32>, %a: vector<[16]xi8>) {
   %0 = qc.dot_u8s8 %acc, %a, %a : vector<[16]xi8> -> vector<[4]xi32>
   return
 }
+
+// -----
+
+func.func @dot_u8s8_rhs_not_i7(%acc: vector<4xi32>, %a: vector<16xi8>) -> vector<4xi32> {
+  %w = arith.constant dense<[1, -64, 63, 0, 2, 3, 4, 5, 6, 7, 8, 64, 0, 0, 0, 0]> : vector<16xi8>
+  // expected-error @+1 {{'qc.dot_u8s8' op has rhs_fits_i7 but rhs byte 11 is 64, outside [-64, 63]}}
+  %0 = qc.dot_u8s8 %acc, %a, %w {rhs_fits_i7} : vector<16xi8> -> vector<4xi32>
+  return %0 : vector<4xi32>
+}

@@ -90,3 +90,11 @@ func.func @dot_u8s8(%acc: vector<16xi32>, %a: vector<64xi8>, %w: vector<64xi8>) 
   %0 = qc.dot_u8s8 %acc, %a, %w : vector<64xi8> -> vector<16xi32>
   return %0 : vector<16xi32>
 }
+
+// CHECK-LABEL: func.func @dot_u8s8_rhs_fits_i7
+func.func @dot_u8s8_rhs_fits_i7(%acc: vector<4xi32>, %a: vector<16xi8>) -> vector<4xi32> {
+  %w = arith.constant dense<[-64, 63, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -2, -3, -4]> : vector<16xi8>
+  // CHECK: qc.dot_u8s8 %{{.*}}, %{{.*}}, %{{.*}} {rhs_fits_i7} : vector<16xi8> -> vector<4xi32>
+  %0 = qc.dot_u8s8 %acc, %a, %w {rhs_fits_i7} : vector<16xi8> -> vector<4xi32>
+  return %0 : vector<4xi32>
+}

@@ -11,6 +11,9 @@
 # RUN: rm -rf %t && %python %s %t | FileCheck %s
 # RUN: rm -rf %t.g && %python %s %t.g --isa=avx512-vnni --dot-isa=generic | FileCheck %s --check-prefixes=CHECK,UKERNEL
 # RUN: %if x86-avx512vnni %{ rm -rf %t.v && %python %s %t.v --isa=avx512-vnni | FileCheck %s --check-prefixes=CHECK,UKERNEL %}
+# With AVX2 (qc-lower-dot-products{isa=avx2}): vpmaddwd on widened bytes for
+# 8-bit weights, vpmaddubsw + vpmaddwd for the int4 ones (rhs_fits_i7).
+# RUN: %if x86-avx2 %{ rm -rf %t.a && %python %s %t.a --isa=avx512-vnni --dot-isa=avx2 | FileCheck %s --check-prefixes=CHECK,UKERNEL %}
 # UKERNEL: conv2d: avx512-vnni kernels for 26 of 51 ops
 # CHECK: conv2d: compared 27846 values in 51 cases, 0 differences
 import os

@@ -9,6 +9,9 @@
 # RUN: rm -rf %t && %python %s %t | FileCheck %s
 # RUN: rm -rf %t.g && %python %s %t.g --isa=avx512-vnni --dot-isa=generic | FileCheck %s --check-prefixes=CHECK,UKERNEL
 # RUN: %if x86-avx512vnni %{ rm -rf %t.v && %python %s %t.v --isa=avx512-vnni | FileCheck %s --check-prefixes=CHECK,UKERNEL %}
+# With AVX2 (qc-lower-dot-products{isa=avx2}): vpmaddwd on widened bytes for
+# 8-bit weights, vpmaddubsw + vpmaddwd for the int4 ones (rhs_fits_i7).
+# RUN: %if x86-avx2 %{ rm -rf %t.a && %python %s %t.a --isa=avx512-vnni --dot-isa=avx2 | FileCheck %s --check-prefixes=CHECK,UKERNEL %}
 # UKERNEL: fully_connected: avx512-vnni kernels for 24 of 36 ops
 # CHECK: fully_connected: compared 8184 values in 36 cases, 0 differences
 import os

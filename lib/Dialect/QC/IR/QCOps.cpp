@@ -2,6 +2,7 @@
 #include "qc/Dialect/QC/IR/QCOps.h"
 
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -376,6 +377,15 @@ LogicalResult DotU8S8Op::verify() {
     return emitOpError() << "operands have " << bytes
                          << " bytes but the accumulator has " << lanes
                          << " lanes; each lane takes 4 bytes";
+  // The 7-bit promise can be checked where the weights are a constant.
+  DenseIntElementsAttr rhs;
+  if (getRhsFitsI7() && matchPattern(getRhs(), m_Constant(&rhs)))
+    for (auto [i, v] : llvm::enumerate(rhs.getValues<APInt>())) {
+      int64_t w = v.getSExtValue();
+      if (w < -64 || w > 63)
+        return emitOpError() << "has rhs_fits_i7 but rhs byte " << i << " is "
+                             << w << ", outside [-64, 63]";
+    }
   return success();
 }
 

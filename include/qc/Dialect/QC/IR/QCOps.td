@@ -301,17 +301,30 @@ def QC_DotU8S8Op : QC_Op<"dot_u8s8", [Pure, AllTypesMatch<["acc", "result"]>,
     unsigned bytes, `rhs` signed bytes (both as `i8`), with four times as
     many lanes as `acc`. `qc-vectorize-integer-ops` emits it;
     `qc-lower-dot-products` lowers it to `llvm.x86.avx512.vpdpbusd.512`
-    (and its 128/256-bit forms) on CPUs with AVX-512 VNNI, or to portable
+    (and its 128/256-bit forms) on CPUs with AVX-512 VNNI, to
+    `vpmaddwd` (or `vpmaddubsw` + `vpmaddwd`) on AVX2, to `usdot`/`sdot` on
+    AArch64, or to portable
     `arith`/`vector` code with the same result elsewhere. The op is pure, so
     the bufferization and deallocation passes see through it.
 
+    The unit attribute `rhs_fits_i7` promises that every byte of `rhs` lies
+    in [-64, 63] (signed 7 bits): then each pair of adjacent products sums
+    to at most 2 * 255 * 64 = 32640 in magnitude and fits in i16, so the
+    AVX2 lowering may use the saturating `vpmaddubsw` (which is exact only
+    under that promise). `qc-vectorize-integer-ops` sets it when every
+    packed constant weight is in range; the verifier rejects it on a
+    constant `rhs` with a byte outside. Other lowerings ignore it; with a
+    non-constant `rhs` that breaks the promise the AVX2 result is undefined.
+
     ```mlir
     %r = qc.dot_u8s8 %acc, %a, %w : vector<64xi8> -> vector<16xi32>
+    %s = qc.dot_u8s8 %acc, %a, %w7 {rhs_fits_i7} : vector<64xi8> -> vector<16xi32>
     ```
   }];
   let arguments = (ins VectorOfRankAndType<[1], [I32]>:$acc,
                        VectorOfRankAndType<[1], [I8]>:$lhs,
-                       VectorOfRankAndType<[1], [I8]>:$rhs);
+                       VectorOfRankAndType<[1], [I8]>:$rhs,
+                       UnitAttr:$rhs_fits_i7);
   let results = (outs VectorOfRankAndType<[1], [I32]>:$result);
   let assemblyFormat = [{
     $acc `,` $lhs `,` $rhs attr-dict `:` type($lhs) `->` type($acc)
