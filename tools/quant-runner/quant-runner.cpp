@@ -430,7 +430,13 @@ int main(int argc, char **argv) {
     root["batch_size"] =
         batchSize > 0 ? json::Value(int64_t(batchSize)) : json::Value(nullptr);
     root["calls"] = calls;
-    root["host_cpu"] = hostCPU ? sys::getHostCPUName().str() : "generic";
+    std::string hostName =
+        hostCPU ? sys::getHostCPUName().str() : std::string("generic");
+    root["host_cpu"] = hostName;
+    // What the code was compiled for: --target-cpu, and the dot products'
+    // instructions (isa "host": this CPU's).
+    root["target_cpu"] = targetCpu.empty() ? hostName : targetCpu;
+    root["dot_isa"] = isa == "host" ? qc::hostDotIsa() : isa;
     root["timings"] = json::Object{{"parse_s", parseSeconds},
                                    {"lower_s", ct.lowerSeconds},
                                    {"jit_s", ct.jitSeconds},

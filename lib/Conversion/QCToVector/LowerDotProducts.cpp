@@ -236,36 +236,32 @@ struct QCLowerDotProductsPass
     : qc::impl::QCLowerDotProductsPassBase<QCLowerDotProductsPass> {
   using QCLowerDotProductsPassBase::QCLowerDotProductsPassBase;
 
-  LogicalResult initialize(MLIRContext *ctx) override {
+  /// isa=auto: the cpu option, else the qc.target attribute of the nearest
+  /// enclosing op that has one (quant-compile --target records it on the
+  /// module), else the host. Bad options are errors at the anchor op (so
+  /// that -verify-diagnostics sees them).
+  FailureOr<std::string> chooseIsa() {
+    Operation *anchor = getOperation();
     if (isa != "auto" && isa != "host" && !isDotIsa(isa))
-      return emitError(UnknownLoc::get(ctx))
+      return anchor->emitError()
              << "qc-lower-dot-products: unknown isa '" << isa
              << "' (expected auto, host, avx512-vnni, avx2, neon-i8mm, "
                 "neon-dotprod or generic)";
-    if (!cpu.empty()) {
-      if (isa != "auto")
-        return emitError(UnknownLoc::get(ctx))
-               << "qc-lower-dot-products: give isa or cpu, not both (isa '"
-               << isa << "', cpu '" << cpu << "')";
-      llvm::Expected<std::string> chosen = dotIsaForCpu(cpu);
-      if (!chosen)
-        return emitError(UnknownLoc::get(ctx))
-               << "qc-lower-dot-products: "
-               << llvm::toString(chosen.takeError());
-    }
-    return success();
-  }
-
-  /// isa=auto: the cpu option, else the qc.target attribute of the nearest
-  /// enclosing op that has one (quant-compile --target records it on the
-  /// module), else the host.
-  FailureOr<std::string> chooseIsa() {
+    if (!cpu.empty() && isa != "auto")
+      return anchor->emitError()
+             << "qc-lower-dot-products: give isa or cpu, not both (isa '"
+             << isa << "', cpu '" << cpu << "')";
     if (isa == "host")
       return hostDotIsa();
     if (isa != "auto")
       return std::string(isa);
-    if (!cpu.empty())
-      return llvm::cantFail(dotIsaForCpu(cpu));
+    if (!cpu.empty()) {
+      llvm::Expected<std::string> chosen = dotIsaForCpu(cpu);
+      if (!chosen)
+        return anchor->emitError() << "qc-lower-dot-products: "
+                                   << llvm::toString(chosen.takeError());
+      return *chosen;
+    }
     for (Operation *op = getOperation(); op; op = op->getParentOp()) {
       auto target = op->getAttrOfType<StringAttr>("qc.target");
       if (!target)
