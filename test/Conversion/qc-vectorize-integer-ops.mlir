@@ -38,15 +38,15 @@
 // CHECK:           arith.xori %{{.*}}, %c-128_i8 : i8
 // CHECK:         %[[OUT:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x3xi8>
 // CHECK:         %[[FLAT:.*]] = memref.collapse_shape %[[OUT]]
-// Full tiles of 8 rows (one 16-lane column vector: 8 accumulators), in
+// Full tiles of 16 rows (one 16-lane column vector: 16 accumulators), in
 // parallel.
-// CHECK:         scf.parallel (%{{.*}}) = (%c0) to (%{{.*}}) step (%c8)
-// CHECK:           scf.for {{.*}} iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
+// CHECK:         scf.parallel (%{{.*}}) = (%c0) to (%{{.*}}) step (%c16)
+// CHECK:           scf.for {{.*}} iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
 // CHECK:             vector.load %{{.*}} : memref<128xi8>, vector<64xi8>
 // CHECK:             vector.load %[[PACK]][%{{.*}}] : memref<?xi8>, vector<4xi8>
 // CHECK:             vector.broadcast %{{.*}} : i32 to vector<16xi32>
 // CHECK:             qc.dot_u8s8 %{{.*}}, %{{.*}}, %{{.*}} : vector<64xi8> -> vector<16xi32>
-// CHECK-COUNT-7:     qc.dot_u8s8
+// CHECK-COUNT-15:    qc.dot_u8s8
 // Epilogue: bias, the i64 multiply/round/shift of qc.requantize (the
 // rounding term picked by the sign: double_round with shifts above 31),
 // then, all shifts being >= 32, clamp (ReLU and u8, less the zero point)
@@ -123,11 +123,11 @@ func.func @fc_wide(%x: tensor<19x64x!x>) -> tensor<19x40x!y> {
 // CHECK:           vector.store %{{.*}}, %[[PACK]][%{{.*}}] : memref<?xi8>, vector<64xi8>
 // CHECK:         %[[OUT:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x2x3x3xi8>
 // CHECK:         %[[FLAT:.*]] = memref.collapse_shape %[[OUT]]
-// CHECK:         scf.parallel (%{{.*}}) = (%c0) to (%{{.*}}) step (%c8)
+// CHECK:         scf.parallel (%{{.*}}) = (%c0) to (%{{.*}}) step (%c16)
 // Taps (3 x 3), then the channel groups of each tap.
 // CHECK:           scf.for %{{.*}} = %c0 to %c3 step %c1
 // CHECK:             scf.for %{{.*}} = %c0 to %c3 step %c1
-// CHECK-COUNT-8:       qc.dot_u8s8
+// CHECK-COUNT-16:      qc.dot_u8s8
 // single_round: one rounding term whatever the sign, no select.
 // CHECK-NOT:       arith.cmpi sge
 // CHECK:           vector.scatter %[[FLAT]]
@@ -142,8 +142,8 @@ func.func @conv(%x: tensor<?x3x5x5x!x>) -> tensor<?x2x3x3x!y> {
 // -----
 
 // 16 channels, W = 8, 8 x 8 output planes: the input is transposed 16
-// channels x 8 pixels at a time, and each tile of 8 pixels is transposed
-// back and stored as 8 consecutive bytes per channel.
+// channels x 8 pixels at a time; each tile of 16 pixels goes back as two
+// transposed halves of 8 pixels, stored as 8 consecutive bytes per channel.
 !x = !quant.uniform<u8:f32, 0.02:7>
 !w = !quant.uniform<i8:f32, 0.01>
 !y = !quant.uniform<u8:f32, 0.05>
@@ -152,6 +152,8 @@ func.func @conv(%x: tensor<?x3x5x5x!x>) -> tensor<?x2x3x3x!y> {
 // CHECK:         vector.shuffle {{.*}} : vector<128xi8>, vector<128xi8>
 // CHECK:         vector.store %{{.*}} : memref<?xi8>, vector<16xi8>
 // CHECK:         qc.dot_u8s8
+// CHECK:         vector.shuffle {{.*}} : vector<128xi8>, vector<128xi8>
+// CHECK-COUNT-16: vector.store %{{.*}} : memref<?xi8>, vector<8xi8>
 // CHECK:         vector.shuffle {{.*}} : vector<128xi8>, vector<128xi8>
 // CHECK-COUNT-16: vector.store %{{.*}} : memref<?xi8>, vector<8xi8>
 // CHECK-NOT:     vector.scatter
@@ -211,4 +213,67 @@ func.func @left_alone(%x: tensor<2x4x!x>, %img: tensor<1x4x3x3x!x>, %wa: tensor<
      : tensor<1x4x3x3x!x>, tensor<4x2x1x1x!w> -> tensor<1x4x3x3x!y>
   %c = qc.fully_connected %x, %wa : tensor<2x4x!x>, tensor<3x4x!w> -> tensor<2x3x!y>
   return %a, %b, %c : tensor<2x3x!y>, tensor<1x4x3x3x!y>, tensor<2x3x!y>
+}
+
+// -----
+
+// Two chained convolutions, the first result used only by the second: the
+// first kernel writes each output pixel's 16 channels, xor 0x80 (the second
+// reads signed bytes), into the second's packed input (padded NHWC, filled
+// with its zero point's byte 3 ^ 0x80 = -125), one 16-byte store per pixel;
+// the second packs nothing and reads that buffer.
+!x = !quant.uniform<u8:f32, 0.02:7>
+!w = !quant.uniform<i8:f32, 0.01>
+!m = !quant.uniform<i8:f32, 0.05:3>
+!y = !quant.uniform<u8:f32, 0.05>
+// CHECK-LABEL: func.func @conv_chain
+// CHECK-DAG:     %[[PADNEXT:.*]] = arith.constant dense<-125> : vector<64xi8>
+// CHECK-DAG:     %[[FLIP:.*]] = arith.constant dense<-128> : vector<16xi8>
+// CHECK:         vector.load %{{.*}} : memref<?x16x8x8xi8>, vector<8xi8>
+// CHECK:         %[[NEXT:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xi8>
+// CHECK:         vector.store %[[PADNEXT]], %[[NEXT]][%{{.*}}] : memref<?xi8>, vector<64xi8>
+// CHECK:         scf.parallel
+// CHECK-COUNT-16:  qc.dot_u8s8
+// CHECK:           %[[B:.*]] = arith.xori %{{.*}}, %[[FLIP]] : vector<16xi8>
+// CHECK:           vector.store %[[B]], %[[NEXT]][%{{.*}}] : memref<?xi8>, vector<16xi8>
+// CHECK-NOT:     memref<?x16x8x8xi8>, vector<8xi8>
+// CHECK:         scf.parallel
+// CHECK:           vector.load %[[NEXT]][%{{.*}}] : memref<?xi8>, vector<4xi8>
+// CHECK:           qc.dot_u8s8
+// CHECK:         vector.shuffle {{.*}} : vector<128xi8>, vector<128xi8>
+// CHECK-NOT:     qc.conv2d
+// The first result's placeholder is gone.
+// CHECK-NOT:     bufferization.alloc_tensor
+func.func @conv_chain(%x: tensor<?x16x8x8x!x>) -> tensor<?x16x8x8x!y> {
+  %wc = arith.constant dense<1> : tensor<16x16x3x3xi8>
+  %w = quant.scast %wc : tensor<16x16x3x3xi8> to tensor<16x16x3x3x!w>
+  %m = qc.conv2d %x, %w strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1
+     : tensor<?x16x8x8x!x>, tensor<16x16x3x3x!w> -> tensor<?x16x8x8x!m>
+  %y = qc.conv2d %m, %w strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1
+     : tensor<?x16x8x8x!m>, tensor<16x16x3x3x!w> -> tensor<?x16x8x8x!y>
+  return %y : tensor<?x16x8x8x!y>
+}
+
+// -----
+
+// The first result is also returned: both kernels write NCHW planes, the
+// second packs its input itself.
+!x = !quant.uniform<u8:f32, 0.02:7>
+!w = !quant.uniform<i8:f32, 0.01>
+!y = !quant.uniform<u8:f32, 0.05>
+// CHECK-LABEL: func.func @conv_chain_two_users
+// CHECK:         vector.load %{{.*}} : memref<?x16x8x8xi8>, vector<8xi8>
+// CHECK:         scf.parallel
+// CHECK:         vector.shuffle {{.*}} : vector<128xi8>, vector<128xi8>
+// CHECK:         vector.load %{{.*}} : memref<?x16x8x8xi8>, vector<8xi8>
+// CHECK:         scf.parallel
+// CHECK:         vector.shuffle {{.*}} : vector<128xi8>, vector<128xi8>
+func.func @conv_chain_two_users(%x: tensor<?x16x8x8x!x>) -> (tensor<?x16x8x8x!y>, tensor<?x16x8x8x!y>) {
+  %wc = arith.constant dense<1> : tensor<16x16x3x3xi8>
+  %w = quant.scast %wc : tensor<16x16x3x3xi8> to tensor<16x16x3x3x!w>
+  %m = qc.conv2d %x, %w strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1
+     : tensor<?x16x8x8x!x>, tensor<16x16x3x3x!w> -> tensor<?x16x8x8x!y>
+  %y = qc.conv2d %m, %w strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1
+     : tensor<?x16x8x8x!y>, tensor<16x16x3x3x!w> -> tensor<?x16x8x8x!y>
+  return %m, %y : tensor<?x16x8x8x!y>, tensor<?x16x8x8x!y>
 }

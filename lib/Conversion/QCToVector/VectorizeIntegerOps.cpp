@@ -158,7 +158,9 @@ LogicalResult planGemm(Operation *op, Value input, Value weight, Value bias,
   plan.kh = kh;
   plan.kw = kw;
   plan.nv = plan.n > kLanes ? 2 : 1;
-  plan.mr = 8;
+  // One weight vector per K step (N <= 16): 16 rows, so that 16
+  // independent accumulators cover the dot-product latency.
+  plan.mr = plan.nv == 1 ? 16 : 8;
   plan.inputSigned = xq.isSigned();
   plan.inputOffset = xq.isSigned() ? 128 : 0;
   plan.zx = zeroPointOf(xq);
@@ -728,29 +730,79 @@ struct VectorizeFullyConnected : KernelPattern<FullyConnectedOp> {
   }
 };
 
+/// Why the convolution `op` has no kernel, or success with its plan.
+LogicalResult planConv(Conv2DOp op, GemmPlan &plan, std::string &why) {
+  auto xType = cast<RankedTensorType>(op.getInput().getType());
+  auto wType = cast<RankedTensorType>(op.getWeight().getType());
+  auto outType = cast<RankedTensorType>(op.getResult().getType());
+  if (op.getGroups() != 1) {
+    why = "grouped convolution";
+    return failure();
+  }
+  for (int64_t d = 1; d < 4; ++d)
+    if (xType.isDynamicDim(d) || outType.isDynamicDim(d)) {
+      why = "dynamic channel or spatial size";
+      return failure();
+    }
+  return planGemm(op, op.getInput(), op.getWeight(), op.getBias(),
+                  op.getResult(), op.getMode(), op.getResultStorageBounds(),
+                  xType.getDimSize(1), wType.getDimSize(2),
+                  wType.getDimSize(3), plan, why);
+}
+
+/// A 64-byte aligned buffer of `batch` packed images of `perImage` bytes
+/// (rounded up to whole 64-byte vectors), filled with `padByte`.
+Value allocPackedInput(OpBuilder &b, Location loc, Value batch,
+                       int64_t perImage, int64_t padByte) {
+  IndexMath im{b, loc};
+  Value packedSize = im.mul(im.div(im.add(im.mul(batch, perImage), 63), 64),
+                            64);
+  Value packed = allocBytes(b, loc, packedSize, b.getI8Type());
+  auto v64i8 = VectorType::get({64}, b.getI8Type());
+  Value padVector = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(
+          v64i8, b.getI8IntegerAttr(static_cast<int8_t>(padByte))));
+  forLoop(b, loc, im.c(0), packedSize, 64, ValueRange{},
+          [&](Value i, ValueRange) {
+            vector::StoreOp::create(b, loc, padVector, packed, ValueRange{i});
+            return SmallVector<Value>();
+          });
+  return packed;
+}
+
+/// The packed input of a convolution that its producer, another kernel,
+/// wrote directly (see VectorizeConv2D).
+struct FusedInput {
+  Value packed, batch;
+};
+
 struct VectorizeConv2D : KernelPattern<Conv2DOp> {
-  using KernelPattern::KernelPattern;
+  VectorizeConv2D(MLIRContext *ctx, SymbolTable &symbols, bool parallel,
+                  DenseMap<Operation *, FusedInput> &fused)
+      : KernelPattern(ctx, symbols, parallel), fused(fused) {}
+  // Convolutions whose input a previous rewrite has already packed.
+  DenseMap<Operation *, FusedInput> &fused;
 
   LogicalResult matchAndRewrite(Conv2DOp op,
                                 PatternRewriter &b) const override {
     auto xType = cast<RankedTensorType>(op.getInput().getType());
     auto wType = cast<RankedTensorType>(op.getWeight().getType());
     auto outType = cast<RankedTensorType>(op.getResult().getType());
-    if (op.getGroups() != 1)
-      return b.notifyMatchFailure(op, "grouped convolution");
-    for (int64_t d = 1; d < 4; ++d)
-      if (xType.isDynamicDim(d) || outType.isDynamicDim(d))
-        return b.notifyMatchFailure(op, "dynamic channel or spatial size");
-    int64_t c = xType.getDimSize(1), h = xType.getDimSize(2),
-            w = xType.getDimSize(3);
-    int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
     GemmPlan plan;
     plan.parallel = parallel;
     std::string why;
-    if (failed(planGemm(op, op.getInput(), op.getWeight(), op.getBias(),
-                        op.getResult(), op.getMode(),
-                        op.getResultStorageBounds(), c, kh, kw, plan, why)))
+    auto fusedIt = fused.find(op);
+    if (failed(planConv(op, plan, why))) {
+      // The producer checked this very plan before packing for it.
+      if (fusedIt != fused.end())
+        return op.emitOpError("input packed for a kernel that does not apply: ")
+               << why;
       return b.notifyMatchFailure(op, why);
+    }
+    int64_t c = xType.getDimSize(1), h = xType.getDimSize(2),
+            w = xType.getDimSize(3);
+    (void)wType;
 
     ArrayRef<int64_t> pad = op.getPadding(), st = op.getStrides(),
                       dil = op.getDilations();
@@ -763,33 +815,31 @@ struct VectorizeConv2D : KernelPattern<Conv2DOp> {
     auto module = op->getParentOfType<ModuleOp>();
     PlanGlobals g = emitGlobals(b, loc, module, symbols, plan,
                                 symbolPrefix(op));
-    Value x = inputBuffer(b, loc, op.getInput());
-    Value batch = memref::DimOp::create(b, loc, x, 0);
-
     // Pack: NCHW -> padded NHWC bytes, the padding (spatial and the channel
-    // tail) holding the zero point's byte.
-    // The buffer is a whole number of 64-byte vectors, filled with them.
+    // tail) holding the zero point's byte. Skipped when the producer, a
+    // kernel too, wrote this layout directly.
     int64_t perImage = hp * wp * cp;
-    Value packedSize = im.mul(im.div(im.add(im.mul(batch, perImage), 63), 64),
-                              64);
-    Value packed = allocBytes(b, loc, packedSize, b.getI8Type());
     int64_t padByte = (plan.zx + plan.inputOffset) & 0xff;
-    auto v64i8 = VectorType::get({64}, b.getI8Type());
-    Value padVector = arith::ConstantOp::create(
-        b, loc,
-        DenseElementsAttr::get(
-            v64i8, b.getI8IntegerAttr(static_cast<int8_t>(padByte))));
-    forLoop(b, loc, im.c(0), packedSize, 64, ValueRange{},
-            [&](Value i, ValueRange) {
-              vector::StoreOp::create(b, loc, padVector, packed, ValueRange{i});
-              return SmallVector<Value>();
-            });
+    Value packed, batch;
+    if (fusedIt != fused.end()) {
+      packed = fusedIt->second.packed;
+      batch = fusedIt->second.batch;
+      fused.erase(fusedIt);
+    }
+    Value x;
+    if (!packed) {
+      x = inputBuffer(b, loc, op.getInput());
+      batch = memref::DimOp::create(b, loc, x, 0);
+      packed = allocPackedInput(b, loc, batch, perImage, padByte);
+    }
     auto packedAt = [&](IndexMath &m, Value n, Value y, Value xx, Value ch) {
       Value at = m.mul(m.add(m.mul(n, hp), m.add(y, pad[0])), wp);
       at = m.mul(m.add(at, m.add(xx, pad[1])), cp);
       return m.add(at, ch);
     };
-    if (c % kLanes == 0 && w % 8 == 0) {
+    if (!x) {
+      // Packed by the producer.
+    } else if (c % kLanes == 0 && w % 8 == 0) {
       // 16 channels x 8 pixels per step: 16 row loads, one byte transpose,
       // 8 stores of 16 channels.
       auto v8i8 = VectorType::get({8}, b.getI8Type());
@@ -842,10 +892,6 @@ struct VectorizeConv2D : KernelPattern<Conv2DOp> {
       });
     }
 
-    SmallVector<Value> dyn;
-    if (outType.isDynamicDim(0))
-      dyn.push_back(batch);
-    ResultBuffer out = allocResult(b, loc, outType, dyn, plan.outStorage);
     KernelShape ks;
     ks.rowBase = [&](IndexMath &m, Value row) {
       Value n = m.div(row, plane), r = m.rem(row, plane);
@@ -856,6 +902,63 @@ struct VectorizeConv2D : KernelPattern<Conv2DOp> {
     ks.tapOffset = [&](IndexMath &m, Value i, Value j) {
       return m.add(m.mul(i, dil[0] * wp * cp), m.mul(j, dil[1] * cp));
     };
+    // Fusion: when the only user of the result is a convolution that gets a
+    // kernel too, the results go straight into that kernel's packed input
+    // (padded NHWC activation bytes, one 16-byte store per pixel and column
+    // vector) instead of NCHW planes that it would pack again.
+    Conv2DOp next;
+    GemmPlan nextPlan;
+    if (plan.outStorage.getWidth() == 8 && op.getResult().hasOneUse()) {
+      next = dyn_cast<Conv2DOp>(*op.getResult().getUsers().begin());
+      std::string ignored;
+      if (next && (next.getInput() != op.getResult() ||
+                   failed(planConv(next, nextPlan, ignored))))
+        next = nullptr;
+    }
+    if (next) {
+      ArrayRef<int64_t> npad = next.getPadding();
+      int64_t nhp = oh + npad[0] + npad[2], nwp = ow + npad[1] + npad[3];
+      int64_t ncp = nextPlan.cp;
+      Value nextPacked = allocPackedInput(
+          b, loc, batch, nhp * nwp * ncp,
+          (nextPlan.zx + nextPlan.inputOffset) & 0xff);
+      auto v16i8 = VectorType::get({kLanes}, b.getI8Type());
+      Value flip = arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(v16i8, b.getI8IntegerAttr(-128)));
+      bool offset = nextPlan.inputOffset != 0;
+      ks.store = [&, nhp, nwp, ncp, offset, flip, nextPacked](
+                     OpBuilder &sb, Location sl, Value row, Value col,
+                     Value mask, Value lanes) {
+        IndexMath sm{sb, sl};
+        Value n = sm.div(row, plane), r = sm.rem(row, plane);
+        Value y = sm.div(r, ow), xx = sm.rem(r, ow);
+        Value at = sm.mul(sm.add(sm.mul(n, nhp), sm.add(y, npad[0])), nwp);
+        at = sm.add(sm.mul(sm.add(at, sm.add(xx, npad[1])), ncp), col);
+        if (offset)
+          lanes = arith::XOrIOp::create(sb, sl, lanes, flip);
+        if (mask)
+          vector::MaskedStoreOp::create(sb, sl, nextPacked, ValueRange{at},
+                                        mask, lanes);
+        else
+          vector::StoreOp::create(sb, sl, lanes, nextPacked, ValueRange{at});
+      };
+      emitRowLoops(b, loc, plan, g, packed, ks, im.mul(batch, plane),
+                   /*rowsFillTiles=*/plane % plan.mr == 0);
+      fused[next] = FusedInput{nextPacked, batch};
+      // The NCHW result has no reader left once `next` is rewritten.
+      SmallVector<Value> dynSizes;
+      if (outType.isDynamicDim(0))
+        dynSizes.push_back(batch);
+      Value empty = bufferization::AllocTensorOp::create(
+          b, loc, outType.clone(plan.outStorage), dynSizes);
+      b.replaceOp(op, quant::StorageCastOp::create(b, loc, outType, empty));
+      return success();
+    }
+
+    SmallVector<Value> dyn;
+    if (outType.isDynamicDim(0))
+      dyn.push_back(batch);
+    ResultBuffer out = allocResult(b, loc, outType, dyn, plan.outStorage);
     auto idxVecType = VectorType::get({kLanes}, b.getIndexType());
     SmallVector<int64_t> laneOffsets;
     for (int64_t l = 0; l < kLanes; ++l)
@@ -879,30 +982,44 @@ struct VectorizeConv2D : KernelPattern<Conv2DOp> {
       vector::ScatterOp::create(sb, sl, Type(), out.flat, ValueRange{base},
                                 laneOffsetIdx, mask, lanes);
     };
-    // Whole tiles of 8 output pixels of one plane (plane % 8 == 0), all 16
-    // channels valid, 8-bit results: transpose the 8 x 16 bytes and store
-    // 8 consecutive pixels per channel.
-    if (plane % plan.mr == 0 && plan.mr == 8 && plan.n % plan.nr() == 0 &&
+    // Whole tiles of output pixels of one plane (plane % mr == 0), all 16
+    // channels valid, 8-bit results: per 8 rows, transpose the 8 x 16 bytes
+    // and store 8 consecutive pixels per channel.
+    if (plane % plan.mr == 0 && plan.mr % 8 == 0 && plan.n % plan.nr() == 0 &&
         plan.outStorage.getWidth() == 8) {
       ks.storeTile = [&](OpBuilder &sb, Location sl, ArrayRef<Value> rows,
                          Value col, Value mask, ArrayRef<Value> lanes) {
-        if (mask || rows.size() != 8)
+        if (mask || rows.size() != static_cast<size_t>(plan.mr))
           return false;
         IndexMath sm{sb, sl};
-        Value n = sm.div(rows[0], plane), r = sm.rem(rows[0], plane);
-        SmallVector<Value> channels = transposeVectors(sb, sl, lanes);
-        for (int64_t j = 0; j < kLanes; ++j) {
-          Value at = sm.add(
-              sm.mul(sm.add(sm.mul(n, f), sm.add(col, j)), plane), r);
-          vector::StoreOp::create(sb, sl, channels[j], out.flat,
-                                  ValueRange{at});
+        Value n = sm.div(rows[0], plane), r0 = sm.rem(rows[0], plane);
+        for (size_t half = 0; half < rows.size(); half += 8) {
+          Value r = sm.add(r0, static_cast<int64_t>(half));
+          SmallVector<Value> channels =
+              transposeVectors(sb, sl, lanes.slice(half, 8));
+          for (int64_t j = 0; j < kLanes; ++j) {
+            Value at = sm.add(
+                sm.mul(sm.add(sm.mul(n, f), sm.add(col, j)), plane), r);
+            vector::StoreOp::create(sb, sl, channels[j], out.flat,
+                                    ValueRange{at});
+          }
         }
         return true;
       };
     }
     emitRowLoops(b, loc, plan, g, packed, ks, im.mul(batch, plane),
                  /*rowsFillTiles=*/plane % plan.mr == 0);
+    Operation *input = op.getInput().getDefiningOp();
     b.replaceOp(op, finishResult(b, loc, out.buffer, outType));
+    // A fused producer's placeholder result (quant.scast of an unwritten
+    // bufferization.alloc_tensor) has no reader left.
+    if (!x && input && isa<quant::StorageCastOp>(input) && input->use_empty()) {
+      Operation *alloc = input->getOperand(0).getDefiningOp();
+      b.eraseOp(input);
+      if (alloc && isa<bufferization::AllocTensorOp>(alloc) &&
+          alloc->use_empty())
+        b.eraseOp(alloc);
+    }
     return success();
   }
 };
@@ -923,8 +1040,9 @@ struct QCVectorizeIntegerOpsPass
     ModuleOp module = getOperation();
     SymbolTable symbols(module);
     RewritePatternSet patterns(&getContext());
-    patterns.add<VectorizeFullyConnected, VectorizeConv2D>(&getContext(),
-                                                           symbols, parallel);
+    DenseMap<Operation *, FusedInput> fused;
+    patterns.add<VectorizeFullyConnected>(&getContext(), symbols, parallel);
+    patterns.add<VectorizeConv2D>(&getContext(), symbols, parallel, fused);
     walkAndApplyPatterns(module, std::move(patterns));
   }
 };

@@ -14,8 +14,8 @@
 # With AVX2 (qc-lower-dot-products{isa=avx2}): vpmaddwd on widened bytes for
 # 8-bit weights, vpmaddubsw + vpmaddwd for the int4 ones (rhs_fits_i7).
 # RUN: %if x86-avx2 %{ rm -rf %t.a && %python %s %t.a --isa=avx512-vnni --dot-isa=avx2 | FileCheck %s --check-prefixes=CHECK,UKERNEL %}
-# UKERNEL: conv2d: avx512-vnni kernels for 26 of 51 ops
-# CHECK: conv2d: compared 27846 values in 51 cases, 0 differences
+# UKERNEL: conv2d: avx512-vnni kernels for 30 of 57 ops
+# CHECK: conv2d: compared 40038 values in 57 cases, 0 differences
 import os
 import sys
 
@@ -75,6 +75,14 @@ CONFIGS = [
     ("vector_pack_i8_two_vectors", (1, 32, 4, 16), (32, 3, 3), (1, 1),
      (1, 1, 1, 1), (1, 1), 1, dict(signed=True, y_signed=True,
                                     dynamic=(0,))),
+    # Block packing (16 channels x 8 pixels) with uneven padding: top 2
+    # rows, right 3 columns, bottom 1 row, no left border.
+    ("vector_pack_asym_pad", (2, 16, 6, 8), (16, 3, 3), (1, 1),
+     (2, 0, 1, 3), (1, 1), 1, dict(signed=True)),
+    # N = 16: tiles of 16 output pixels; 8 x 8 planes hold whole tiles,
+    # stored as two transposed halves.
+    ("sixteen_rows", (2, 16, 8, 8), (16, 3, 3), (1, 1), (1, 1, 1, 1),
+     (1, 1), 1, dict(clamp=(0.0, None))),
 ]
 
 
