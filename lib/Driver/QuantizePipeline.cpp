@@ -48,8 +48,10 @@ void qc::buildQuantizePipeline(OpPassManager &pm, const QuantizeOptions &o) {
 void qc::buildLowerQuantizedPipeline(OpPassManager &pm, bool microkernels) {
   if (microkernels)
     pm.addPass(createQCVectorizeIntegerOpsPass());
-  if (microkernels)
+  if (microkernels) {
+    pm.addPass(createQCVectorizeDepthwisePass());
     pm.addPass(createQCVectorizePoolAddPass());
+  }
   pm.addPass(createQCLowerIntegerOpsPass());
   pm.addPass(createQCLowerQuantPass());
   pm.addPass(createCanonicalizerPass());

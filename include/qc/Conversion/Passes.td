@@ -177,4 +177,39 @@ def QCVectorizePoolAddPass
   ];
 }
 
+def QCVectorizeDepthwisePass
+    : Pass<"qc-vectorize-depthwise", "::mlir::ModuleOp"> {
+  let summary = "Vector code for int8 depthwise convolutions";
+  let description = [{
+    Rewrites each `qc.conv2d` with one group per input channel (depthwise,
+    any channel multiplier), static channel and spatial sizes, 8-bit
+    per-tensor input, constant signed weights of at most 8 bits and an
+    integer requantization mode into vector code on the NCHW storage bytes,
+    bit-identical to `qc-lower-integer-ops` (docs/Microkernels.md):
+
+    * the input planes are copied once into a buffer padded with the input
+      zero point, with slack so that every tap reads whole vectors;
+    * along each output row, 16 pixels per `vector<16xi32>`: per tap one
+      load (stride 1) or one wide load and a `vector.shuffle` (stride s),
+      widened and multiplied by the tap's weight;
+    * the zero point folded into the bias at compile time (modulo 2^32, like
+      the reference's accumulator); `qc.requantize`'s integer formula per
+      output channel; a masked store of the row's tail.
+
+    Weights, folded bias and the per-channel requantization constants are
+    private `memref.global`s named after the layer. With `parallel`, the
+    (image, channel) planes run as an `scf.parallel`.
+  }];
+  let options = [
+    Option<"parallel", "parallel", "bool", "true",
+           "Run the output planes as an scf.parallel (threads through "
+           "OpenMP in qc-lower-to-llvm)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect", "::mlir::quant::QuantDialect"
+  ];
+}
+
 #endif // QC_CONVERSION_PASSES_TD

@@ -331,6 +331,19 @@ def run_cases(cases, workdir, label):
         print("%s: %s kernels for %d of %d ops" % (label, isa, before - after,
                                                    before))
         module = vectorized
+    if "--depthwise" in sys.argv[2:]:
+        # qc-vectorize-depthwise's vector code for depthwise convolutions;
+        # the count of ops it rewrote is printed.
+        depthwise = os.path.join(workdir, "depthwise.mlir")
+        run(["quant-opt", module, "-qc-vectorize-depthwise", "-o", depthwise])
+        ops = r"= qc\.conv2d "
+        with open(module) as f:
+            before = len(re.findall(ops, f.read()))
+        with open(depthwise) as f:
+            after = len(re.findall(ops, f.read()))
+        print("%s: depthwise vector code for %d of %d ops" % (
+            label, before - after, before))
+        module = depthwise
     if "--pool-add" in sys.argv[2:]:
         # qc-vectorize-pool-add's vector code for max pooling, qc.add and
         # global qc.avg_pool2d; the count of ops it rewrote is printed.
@@ -407,7 +420,7 @@ def run_seeded(configs, make_case, seed_base, label, seeds=3):
     run_cases(cases, main_workdir(), label)
 
 
-OPTIONS = ("--isa", "--dot-isa", "--pool-add")
+OPTIONS = ("--isa", "--dot-isa", "--pool-add", "--depthwise")
 
 
 def main_option(name):
@@ -422,6 +435,6 @@ def main_workdir():
     if len(sys.argv) < 2 or any(a.split("=")[0] not in OPTIONS
                                 for a in sys.argv[2:]):
         raise SystemExit("usage: %s WORKDIR [--isa=ISA [--dot-isa=ISA]] "
-                         "[--pool-add]"
+                         "[--pool-add] [--depthwise]"
                          % sys.argv[0])
     return sys.argv[1]
