@@ -110,7 +110,8 @@ func.func @fc_wide(%x: tensor<19x64x!x>) -> tensor<19x40x!y> {
 
 // Convolution: NCHW -> NHWC bytes padded with the zero point (7), C = 3
 // padded to 4, K = 3*3*4; rows are output pixels, results scattered into
-// the NCHW output planes.
+// the NCHW output planes. 5 x 5 planes: per image one tile of 16 pixels
+// (in parallel over images and tiles), then the other 9 one at a time.
 !x = !quant.uniform<u8:f32, 0.02:7>
 !w = !quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02}>
 !y = !quant.uniform<i8:f32, 0.05:-2>
@@ -121,9 +122,10 @@ func.func @fc_wide(%x: tensor<19x64x!x>) -> tensor<19x40x!y> {
 // CHECK:         %[[PACK:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xi8>
 // CHECK:         scf.for {{.*}} step %c64
 // CHECK:           vector.store %{{.*}}, %[[PACK]][%{{.*}}] : memref<?xi8>, vector<64xi8>
-// CHECK:         %[[OUT:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x2x3x3xi8>
+// CHECK:         %[[OUT:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x2x5x5xi8>
 // CHECK:         %[[FLAT:.*]] = memref.collapse_shape %[[OUT]]
-// CHECK:         scf.parallel (%{{.*}}) = (%c0) to (%{{.*}}) step (%c16)
+// (The tile dimension, one iteration, is folded away.)
+// CHECK:         scf.parallel (%{{.*}}) = (%c0) to (%{{.*}}) step (%c1)
 // Taps (3 x 3), then the channel groups of each tap.
 // CHECK:           scf.for %{{.*}} = %c0 to %c3 step %c1
 // CHECK:             scf.for %{{.*}} = %c0 to %c3 step %c1
@@ -131,12 +133,17 @@ func.func @fc_wide(%x: tensor<19x64x!x>) -> tensor<19x40x!y> {
 // single_round: one rounding term whatever the sign, no select.
 // CHECK-NOT:       arith.cmpi sge
 // CHECK:           vector.scatter %[[FLAT]]
-func.func @conv(%x: tensor<?x3x5x5x!x>) -> tensor<?x2x3x3x!y> {
+// CHECK:         scf.for %{{.*}} = %c0 to %{{.*}} step %c1
+// CHECK:           scf.for %{{.*}} = %c16 to %c25 step %c1
+// CHECK:             qc.dot_u8s8
+// CHECK-NOT:         qc.dot_u8s8
+// CHECK:             vector.scatter %[[FLAT]]
+func.func @conv(%x: tensor<?x3x9x9x!x>) -> tensor<?x2x5x5x!y> {
   %wc = arith.constant dense<1> : tensor<2x3x3x3xi8>
   %w = quant.scast %wc : tensor<2x3x3x3xi8> to tensor<2x3x3x3x!w>
   %y = qc.conv2d %x, %w strides = [2, 2] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1 mode = single_round
-     : tensor<?x3x5x5x!x>, tensor<2x3x3x3x!w> -> tensor<?x2x3x3x!y>
-  return %y : tensor<?x2x3x3x!y>
+     : tensor<?x3x9x9x!x>, tensor<2x3x3x3x!w> -> tensor<?x2x5x5x!y>
+  return %y : tensor<?x2x5x5x!y>
 }
 
 // -----

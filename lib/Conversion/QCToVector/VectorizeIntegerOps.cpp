@@ -572,6 +572,57 @@ void emitRowLoops(OpBuilder &b, Location loc, const GemmPlan &plan,
     tiles(full, rows, 1);
 }
 
+/// Row loops of a convolution, whose rows (output pixels) come in planes of
+/// `plane` per image: full tiles of plan.mr rows inside each plane, so that
+/// no tile spans two planes (the tile store needs consecutive pixels of one
+/// plane), then the last plane % mr rows of each plane one at a time.
+void emitPlaneRowLoops(OpBuilder &b, Location loc, const GemmPlan &plan,
+                       const PlanGlobals &g, Value packedInput,
+                       const KernelShape &ks, Value batch, int64_t plane) {
+  IndexMath im{b, loc};
+  if (plane % plan.mr == 0) {
+    emitRowLoops(b, loc, plan, g, packedInput, ks, im.mul(batch, plane),
+                 /*rowsFillTiles=*/true);
+    return;
+  }
+  int64_t full = plane / plan.mr * plan.mr;
+  auto columns = [&](Value m0, int64_t mr) {
+    forLoop(b, loc, im.c(0), im.c(plan.np()), plan.nr(), ValueRange{},
+            [&](Value n0, ValueRange) {
+              emitTile(b, loc, plan, g, packedInput, ks, m0, mr, n0);
+              return SmallVector<Value>();
+            });
+  };
+  if (full > 0 && plan.parallel) {
+    // Row tiles are independent: each writes its own rows of the result.
+    scf::ParallelOp::create(
+        b, loc, ValueRange{im.c(0), im.c(0)}, ValueRange{batch, im.c(full)},
+        ValueRange{im.c(1), im.c(plan.mr)},
+        [&](OpBuilder &pb, Location, ValueRange ivs) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(pb.getInsertionBlock(), pb.getInsertionPoint());
+          columns(im.add(im.mul(ivs[0], plane), ivs[1]), plan.mr);
+        });
+  } else if (full > 0) {
+    forLoop(b, loc, im.c(0), batch, 1, ValueRange{}, [&](Value n, ValueRange) {
+      forLoop(b, loc, im.c(0), im.c(full), plan.mr, ValueRange{},
+              [&](Value r, ValueRange) {
+                columns(im.add(im.mul(n, plane), r), plan.mr);
+                return SmallVector<Value>();
+              });
+      return SmallVector<Value>();
+    });
+  }
+  forLoop(b, loc, im.c(0), batch, 1, ValueRange{}, [&](Value n, ValueRange) {
+    forLoop(b, loc, im.c(full), im.c(plane), 1, ValueRange{},
+            [&](Value r, ValueRange) {
+              columns(im.add(im.mul(n, plane), r), 1);
+              return SmallVector<Value>();
+            });
+    return SmallVector<Value>();
+  });
+}
+
 /// The input storage as a buffer of any layout.
 Value inputBuffer(OpBuilder &b, Location loc, Value quantized) {
   auto qt = cast<RankedTensorType>(quantized.getType());
@@ -839,32 +890,60 @@ struct VectorizeConv2D : KernelPattern<Conv2DOp> {
     };
     if (!x) {
       // Packed by the producer.
-    } else if (c % kLanes == 0 && w % 8 == 0) {
+    } else if (c % kLanes == 0 &&
+               (w % 8 == 0 ||
+                qtypeOf(op.getInput()).getStorageTypeIntegralWidth() == 8)) {
       // 16 channels x 8 pixels per step: 16 row loads, one byte transpose,
-      // 8 stores of 16 channels.
+      // 8 stores of 16 channels. A row tail of w % 8 pixels: masked loads
+      // (the lanes past the row read 0 and are not stored).
       auto v8i8 = VectorType::get({8}, b.getI8Type());
       Value flip = arith::ConstantOp::create(
           b, loc, DenseElementsAttr::get(v8i8, b.getI8IntegerAttr(-128)));
+      int64_t tail = w % 8, whole = w - tail;
+      Value tailMask, zeros;
+      if (tail) {
+        SmallVector<bool> bits(8, false);
+        for (int64_t l = 0; l < tail; ++l)
+          bits[l] = true;
+        tailMask = arith::ConstantOp::create(
+            b, loc,
+            DenseElementsAttr::get(VectorType::get({8}, b.getI1Type()),
+                                   ArrayRef<bool>(bits)));
+        zeros = arith::ConstantOp::create(
+            b, loc, DenseElementsAttr::get(v8i8, b.getI8IntegerAttr(0)));
+      }
+      auto block = [&](Value n, Value y, Value c0, Value x0, int64_t count) {
+        SmallVector<Value> rowsIn;
+        for (int64_t i = 0; i < kLanes; ++i) {
+          SmallVector<Value, 4> at{n, im.add(c0, i), y, x0};
+          Value v = count == 8
+                        ? vector::LoadOp::create(b, loc, v8i8, x, at)
+                              .getResult()
+                        : vector::MaskedLoadOp::create(b, loc, v8i8, x, at,
+                                                       tailMask, zeros)
+                              .getResult();
+          if (plan.inputOffset)
+            v = arith::XOrIOp::create(b, loc, v, flip);
+          rowsIn.push_back(v);
+        }
+        SmallVector<Value> pixels = transposeVectors(b, loc, rowsIn);
+        for (int64_t p = 0; p < count; ++p)
+          vector::StoreOp::create(
+              b, loc, pixels[p], packed,
+              ValueRange{packedAt(im, n, y, im.add(x0, p), c0)});
+      };
       forLoop(b, loc, im.c(0), batch, 1, {}, [&](Value n, ValueRange) {
         forLoop(b, loc, im.c(0), im.c(h), 1, {}, [&](Value y, ValueRange) {
           forLoop(b, loc, im.c(0), im.c(c), kLanes, {},
                   [&](Value c0, ValueRange) {
-            forLoop(b, loc, im.c(0), im.c(w), 8, {}, [&](Value x0, ValueRange) {
-              SmallVector<Value> rowsIn;
-              for (int64_t i = 0; i < kLanes; ++i) {
-                Value v = vector::LoadOp::create(
-                    b, loc, v8i8, x, ValueRange{n, im.add(c0, i), y, x0});
-                if (plan.inputOffset)
-                  v = arith::XOrIOp::create(b, loc, v, flip);
-                rowsIn.push_back(v);
-              }
-              SmallVector<Value> pixels = transposeVectors(b, loc, rowsIn);
-              for (int64_t p = 0; p < 8; ++p)
-                vector::StoreOp::create(
-                    b, loc, pixels[p], packed,
-                    ValueRange{packedAt(im, n, y, im.add(x0, p), c0)});
-              return SmallVector<Value>();
-            });
+            if (whole)
+              forLoop(b, loc, im.c(0), im.c(whole), 8, {},
+                      [&](Value x0, ValueRange) {
+                        block(n, y, c0, x0, 8);
+                        return SmallVector<Value>();
+                      });
+            if (tail)
+              block(n, y, c0, im.c(whole), tail);
             return SmallVector<Value>();
           });
           return SmallVector<Value>();
@@ -942,8 +1021,7 @@ struct VectorizeConv2D : KernelPattern<Conv2DOp> {
         else
           vector::StoreOp::create(sb, sl, lanes, nextPacked, ValueRange{at});
       };
-      emitRowLoops(b, loc, plan, g, packed, ks, im.mul(batch, plane),
-                   /*rowsFillTiles=*/plane % plan.mr == 0);
+      emitPlaneRowLoops(b, loc, plan, g, packed, ks, batch, plane);
       fused[next] = FusedInput{nextPacked, batch};
       // The NCHW result has no reader left once `next` is rewritten.
       SmallVector<Value> dynSizes;
@@ -982,10 +1060,10 @@ struct VectorizeConv2D : KernelPattern<Conv2DOp> {
       vector::ScatterOp::create(sb, sl, Type(), out.flat, ValueRange{base},
                                 laneOffsetIdx, mask, lanes);
     };
-    // Whole tiles of output pixels of one plane (plane % mr == 0), all 16
-    // channels valid, 8-bit results: per 8 rows, transpose the 8 x 16 bytes
-    // and store 8 consecutive pixels per channel.
-    if (plane % plan.mr == 0 && plan.mr % 8 == 0 && plan.n % plan.nr() == 0 &&
+    // Whole tiles (consecutive output pixels of one plane, see
+    // emitPlaneRowLoops), all 16 channels valid, 8-bit results: per 8 rows,
+    // transpose the 8 x 16 bytes and store 8 consecutive pixels per channel.
+    if (plan.mr % 8 == 0 && plan.n % plan.nr() == 0 &&
         plan.outStorage.getWidth() == 8) {
       ks.storeTile = [&](OpBuilder &sb, Location sl, ArrayRef<Value> rows,
                          Value col, Value mask, ArrayRef<Value> lanes) {
@@ -1007,8 +1085,7 @@ struct VectorizeConv2D : KernelPattern<Conv2DOp> {
         return true;
       };
     }
-    emitRowLoops(b, loc, plan, g, packed, ks, im.mul(batch, plane),
-                 /*rowsFillTiles=*/plane % plan.mr == 0);
+    emitPlaneRowLoops(b, loc, plan, g, packed, ks, batch, plane);
     Operation *input = op.getInput().getDefiningOp();
     b.replaceOp(op, finishResult(b, loc, out.buffer, outType));
     // A fused producer's placeholder result (quant.scast of an unwritten

@@ -14,8 +14,8 @@
 # With AVX2 (qc-lower-dot-products{isa=avx2}): vpmaddwd on widened bytes for
 # 8-bit weights, vpmaddubsw + vpmaddwd for the int4 ones (rhs_fits_i7).
 # RUN: %if x86-avx2 %{ rm -rf %t.a && %python %s %t.a --isa=avx512-vnni --dot-isa=avx2 | FileCheck %s --check-prefixes=CHECK,UKERNEL %}
-# UKERNEL: conv2d: avx512-vnni kernels for 30 of 57 ops
-# CHECK: conv2d: compared 40038 values in 57 cases, 0 differences
+# UKERNEL: conv2d: avx512-vnni kernels for 36 of 66 ops
+# CHECK: conv2d: compared 58470 values in 66 cases, 0 differences
 import os
 import sys
 
@@ -83,6 +83,16 @@ CONFIGS = [
     # stored as two transposed halves.
     ("sixteen_rows", (2, 16, 8, 8), (16, 3, 3), (1, 1), (1, 1, 1, 1),
      (1, 1), 1, dict(clamp=(0.0, None))),
+    # Block packing of rows that are not a multiple of 8 pixels: 14 = 8 + a
+    # masked tail of 6, 7 = a masked tail only.
+    ("vector_pack_w14", (2, 16, 5, 14), (8, 3, 3), (1, 1), (1, 1, 1, 1),
+     (1, 1), 1, dict(signed=True)),
+    ("vector_pack_w7_i8", (1, 32, 7, 7), (20, 3, 3), (2, 2), (1, 0, 1, 2),
+     (1, 1), 1, dict(y_signed=True, dynamic=(0,))),
+    # 7 x 7 planes, 32 channels: tiles of 8 pixels inside each plane stored
+    # transposed, the 49th pixel of each plane on its own (scattered).
+    ("plane_tail_tiles", (3, 8, 7, 7), (32, 3, 3), (1, 1), (1, 1, 1, 1),
+     (1, 1), 1, dict(clamp=(0.0, None), dynamic=(0,))),
 ]
 
 
