@@ -49,6 +49,8 @@
 // I8MM:         llvm.aarch64.neon.usdot
 // I8MM-NOT:     llvm.aarch64.neon.usdot
 // I8MM-NOT:     qc.dot_u8s8
+// I8MM-LABEL: func.func @dots_group
+// I8MM-COUNT-4: llvm.aarch64.neon.usdot
 
 // sdot on the flipped bytes, minus sdot(-128, w).
 // DOTPROD-LABEL: func.func @dots
@@ -64,29 +66,28 @@
 // DOTPROD-NOT:   qc.dot_u8s8
 
 // AVX2 on 8-bit weights: per 8 lanes, bytes 4i, 4i+1 then 4i+2, 4i+3 of
-// every lane widened to i16 (activations zero-, weights sign-extended), one
-// vpmaddwd each; never the saturating vpmaddubsw.
+// every lane gathered by one shuffle and widened to i16 (activations zero-,
+// weights sign-extended), one vpmaddwd per half; never the saturating
+// vpmaddubsw.
 // AVX2-LABEL: func.func @dots
 // AVX2-SAME:    (%[[ACC:.*]]: vector<16xi32>, %[[A:.*]]: vector<64xi8>, %[[W:.*]]: vector<64xi8>
 // AVX2:         %[[ACC0:.*]] = vector.extract_strided_slice %[[ACC]] {offsets = [0], sizes = [8], strides = [1]} : vector<16xi32> to vector<8xi32>
-// AVX2:         %[[AL:.*]] = vector.shuffle %[[A]], %[[A]] [0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29] : vector<64xi8>, vector<64xi8>
-// AVX2:         %[[ALW:.*]] = arith.extui %[[AL]] : vector<16xi8> to vector<16xi16>
-// AVX2:         %[[WL:.*]] = vector.shuffle %[[W]], %[[W]] [0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29] : vector<64xi8>, vector<64xi8>
-// AVX2:         %[[WLW:.*]] = arith.extsi %[[WL]] : vector<16xi8> to vector<16xi16>
-// AVX2:         %[[P0:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"(%[[ALW]], %[[WLW]]) : (vector<16xi16>, vector<16xi16>) -> vector<8xi32>
+// AVX2:         %[[AP:.*]] = vector.shuffle %[[A]], %[[A]] [0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29, 2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31] : vector<64xi8>, vector<64xi8>
+// AVX2:         %[[AW:.*]] = arith.extui %[[AP]] : vector<32xi8> to vector<32xi16>
+// AVX2:         %[[WP:.*]] = vector.shuffle %[[W]], %[[W]] [0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29, 2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31] : vector<64xi8>, vector<64xi8>
+// AVX2:         %[[WW:.*]] = arith.extsi %[[WP]] : vector<32xi8> to vector<32xi16>
+// AVX2:         %[[AL:.*]] = vector.extract_strided_slice %[[AW]] {offsets = [0], sizes = [16], strides = [1]} : vector<32xi16> to vector<16xi16>
+// AVX2:         %[[WL:.*]] = vector.extract_strided_slice %[[WW]] {offsets = [0], sizes = [16], strides = [1]} : vector<32xi16> to vector<16xi16>
+// AVX2:         %[[P0:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"(%[[AL]], %[[WL]]) : (vector<16xi16>, vector<16xi16>) -> vector<8xi32>
 // AVX2:         %[[S0:.*]] = arith.addi %[[ACC0]], %[[P0]] : vector<8xi32>
-// AVX2:         %[[AH:.*]] = vector.shuffle %[[A]], %[[A]] [2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31]
-// AVX2:         %[[AHW:.*]] = arith.extui %[[AH]]
-// AVX2:         %[[WH:.*]] = vector.shuffle %[[W]], %[[W]] [2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31]
-// AVX2:         %[[WHW:.*]] = arith.extsi %[[WH]]
-// AVX2:         %[[P1:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"(%[[AHW]], %[[WHW]])
+// AVX2:         %[[AH:.*]] = vector.extract_strided_slice %[[AW]] {offsets = [16], sizes = [16], strides = [1]}
+// AVX2:         %[[WH:.*]] = vector.extract_strided_slice %[[WW]] {offsets = [16], sizes = [16], strides = [1]}
+// AVX2:         %[[P1:.*]] = llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"(%[[AH]], %[[WH]])
 // AVX2:         %[[S1:.*]] = arith.addi %[[S0]], %[[P1]] : vector<8xi32>
 // AVX2:         %[[R0:.*]] = vector.insert_strided_slice %[[S1]], %[[ACC]] {offsets = [0], strides = [1]} : vector<8xi32> into vector<16xi32>
 // AVX2:         vector.extract_strided_slice %[[ACC]] {offsets = [8], sizes = [8], strides = [1]}
-// AVX2:         vector.shuffle %[[A]], %[[A]] [32, 33, 36, 37, 40, 41, 44, 45, 48, 49, 52, 53, 56, 57, 60, 61]
-// AVX2:         llvm.x86.avx2.pmadd.wd
-// AVX2:         vector.shuffle %[[A]], %[[A]] [34, 35, 38, 39, 42, 43, 46, 47, 50, 51, 54, 55, 58, 59, 62, 63]
-// AVX2:         llvm.x86.avx2.pmadd.wd
+// AVX2:         vector.shuffle %[[A]], %[[A]] [32, 33, 36, 37, 40, 41, 44, 45, 48, 49, 52, 53, 56, 57, 60, 61, 34, 35, 38, 39, 42, 43, 46, 47, 50, 51, 54, 55, 58, 59, 62, 63]
+// AVX2-COUNT-2: llvm.x86.avx2.pmadd.wd
 // AVX2:         %[[R1:.*]] = vector.insert_strided_slice %{{.*}}, %[[R0]] {offsets = [8], strides = [1]} : vector<8xi32> into vector<16xi32>
 // 8 lanes: two 256-bit vpmaddwd; 4 lanes: two 128-bit ones.
 // AVX2-COUNT-2: llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"
@@ -94,6 +95,40 @@
 // AVX2:         return %[[R1]]
 // AVX2-NOT:     pmadd.ub.sw
 // AVX2-NOT:     qc.dot_u8s8
+
+// The kernels' activations: one 4-byte group broadcast to all lanes. Its
+// widened pairs are computed on the scalar (b0 | b1 << 16, b2 | b3 << 16)
+// and broadcast; only the weights are shuffled.
+// AVX2-LABEL: func.func @dots_group
+// AVX2-SAME:    (%[[ACC:.*]]: vector<16xi32>, %[[X:.*]]: i32, %[[W:.*]]: vector<64xi8>
+// AVX2:         %[[WP:.*]] = vector.shuffle %[[W]], %[[W]] [0, 1, 4, 5,
+// AVX2:         %[[WW:.*]] = arith.extsi %[[WP]] : vector<32xi8> to vector<32xi16>
+// AVX2:         %[[FF:.*]] = arith.constant 255 : i32
+// AVX2:         %[[B0:.*]] = arith.andi %[[X]], %[[FF]] : i32
+// AVX2:         %[[C8:.*]] = arith.constant 8 : i32
+// AVX2:         %[[FF00:.*]] = arith.constant 65280 : i32
+// AVX2:         %[[B1M:.*]] = arith.andi %[[X]], %[[FF00]] : i32
+// AVX2:         %[[B1:.*]] = arith.shli %[[B1M]], %[[C8]] : i32
+// AVX2:         %[[LO:.*]] = arith.ori %[[B0]], %[[B1]] : i32
+// AVX2:         %[[LOV:.*]] = vector.broadcast %[[LO]] : i32 to vector<8xi32>
+// AVX2:         %[[LOW:.*]] = vector.bitcast %[[LOV]] : vector<8xi32> to vector<16xi16>
+// AVX2:         %[[WL:.*]] = vector.extract_strided_slice %[[WW]] {offsets = [0], sizes = [16], strides = [1]}
+// AVX2:         llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"(%[[LOW]], %[[WL]])
+// AVX2:         %[[C16:.*]] = arith.constant 16 : i32
+// AVX2:         %[[B2S:.*]] = arith.shrui %[[X]], %[[C16]] : i32
+// AVX2:         %[[B2:.*]] = arith.andi %[[B2S]], %{{.*}} : i32
+// AVX2:         %[[FF0000:.*]] = arith.constant 16711680 : i32
+// AVX2:         %[[B3S:.*]] = arith.shrui %[[X]], %{{.*}} : i32
+// AVX2:         %[[B3:.*]] = arith.andi %[[B3S]], %[[FF0000]] : i32
+// AVX2:         %[[HI:.*]] = arith.ori %[[B2]], %[[B3]] : i32
+// AVX2:         %[[HIV:.*]] = vector.broadcast %[[HI]] : i32 to vector<8xi32>
+// AVX2:         %[[HIW:.*]] = vector.bitcast %[[HIV]] : vector<8xi32> to vector<16xi16>
+// AVX2:         llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"(%[[HIW]], %{{.*}})
+// The second 8 lanes reuse both broadcasts.
+// AVX2:         vector.shuffle %[[W]], %[[W]] [32, 33, 36, 37,
+// AVX2:         llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"(%[[LOW]], %{{.*}})
+// AVX2:         llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"(%[[HIW]], %{{.*}})
+// AVX2:         return
 
 // With rhs_fits_i7: vpmaddubsw on the bytes (pairs into saturating i16,
 // exact for weights in [-64, 63]), then vpmaddwd by ones (the two pairs of
@@ -140,6 +175,13 @@ func.func @dots(%acc: vector<16xi32>, %a: vector<64xi8>, %w: vector<64xi8>,
   %1 = qc.dot_u8s8 %acc8, %a8, %a8 : vector<32xi8> -> vector<8xi32>
   %2 = qc.dot_u8s8 %acc4, %a4, %a4 : vector<16xi8> -> vector<4xi32>
   return %0, %1, %2 : vector<16xi32>, vector<8xi32>, vector<4xi32>
+}
+
+func.func @dots_group(%acc: vector<16xi32>, %x: i32, %w: vector<64xi8>) -> vector<16xi32> {
+  %s = vector.broadcast %x : i32 to vector<16xi32>
+  %a = vector.bitcast %s : vector<16xi32> to vector<64xi8>
+  %0 = qc.dot_u8s8 %acc, %a, %w : vector<64xi8> -> vector<16xi32>
+  return %0 : vector<16xi32>
 }
 
 // The 7-bit promise changes the AVX2 lowering only.

@@ -109,7 +109,9 @@ def QCLowerDotProductsPass : Pass<"qc-lower-dot-products"> {
     `qc.dot_u8s8` on 4, 8 or 16 lanes becomes `llvm.x86.avx512.vpdpbusd.128`
     / `.256` / `.512` through `llvm.call_intrinsic`; with `isa=avx2`, per 8
     lanes (4 in the tail), two `llvm.x86.avx2.pmadd.wd` (vpmaddwd) on the
-    bytes widened to i16 (exact for all inputs), or, when the op carries
+    bytes widened to i16 (exact for all inputs; a broadcast 4-byte group,
+    as the kernels' activations are, is widened on the scalar side), or,
+    when the op carries
     `rhs_fits_i7` (weights in [-64, 63]), one `llvm.x86.avx2.pmadd.ub.sw`
     (vpmaddubsw, saturating, exact under that promise) and one vpmaddwd
     with ones; with `isa=neon-i8mm`,

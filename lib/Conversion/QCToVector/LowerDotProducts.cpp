@@ -20,6 +20,8 @@
 #include "llvm/TargetParser/Triple.h"
 #include "llvm/TargetParser/X86TargetParser.h"
 
+#include <map>
+
 namespace qc {
 #define GEN_PASS_DEF_QCLOWERDOTPRODUCTSPASS
 #include "qc/Conversion/Passes.h.inc"
@@ -136,6 +138,44 @@ struct DotToAvx2 : OpRewritePattern<DotU8S8Op> {
       return b.notifyMatchFailure(op, "vpmaddwd takes groups of 4 lanes");
     bool fast = op.getRhsFitsI7();
     Type i16 = b.getI16Type(), i32 = b.getI32Type();
+    // The kernels' activations are one 4-byte group broadcast to every lane
+    // (bitcast of a broadcast i32): its widened byte pairs are then the
+    // scalar b0 | b1 << 16 (or b2 | b3 << 16) broadcast, computed on the
+    // integer units instead of a byte shuffle and a widening per half.
+    Value group;
+    if (auto cast = op.getLhs().getDefiningOp<vector::BitCastOp>())
+      if (auto splat = cast.getSource().getDefiningOp<vector::BroadcastOp>())
+        if (splat.getSource().getType().isInteger(32))
+          group = splat.getSource();
+    // Per (half, lane count): shared by the chunks of the op.
+    std::map<std::pair<int64_t, int64_t>, Value> pairCache;
+    auto broadcastPair = [&](Value x, int64_t half, int64_t n) -> Value {
+      Value &cached = pairCache[{half, n}];
+      if (cached)
+        return cached;
+      auto c = [&](int64_t v) -> Value {
+        return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
+      };
+      // half 0: (x & 0xff) | ((x & 0xff00) << 8);
+      // half 1: ((x >> 16) & 0xff) | ((x >> 8) & 0xff0000).
+      Value low, high;
+      if (half == 0) {
+        low = arith::AndIOp::create(b, loc, x, c(0xff));
+        high = arith::ShLIOp::create(
+            b, loc, arith::AndIOp::create(b, loc, x, c(0xff00)), c(8));
+      } else {
+        low = arith::AndIOp::create(
+            b, loc, arith::ShRUIOp::create(b, loc, x, c(16)), c(0xff));
+        high = arith::AndIOp::create(
+            b, loc, arith::ShRUIOp::create(b, loc, x, c(8)), c(0xff0000));
+      }
+      Value word = arith::OrIOp::create(b, loc, low, high);
+      Value v = vector::BroadcastOp::create(
+          b, loc, VectorType::get({n}, i32), word);
+      cached = vector::BitCastOp::create(
+          b, loc, VectorType::get({2 * n}, i16), v);
+      return cached;
+    };
     Value result = op.getAcc();
     for (int64_t first = 0; first < lanes;) {
       // 8 lanes in ymm registers while they last, then 4 in xmm.
@@ -175,23 +215,33 @@ struct DotToAvx2 : OpRewritePattern<DotU8S8Op> {
         sum = arith::AddIOp::create(b, loc, acc,
                                     call(maddwd, sums, halves, ones));
       } else {
-        sum = acc;
-        for (int64_t half = 0; half < 2; ++half) {
-          // Bytes 4i + 2 half and 4i + 2 half + 1 of the lanes first..first+n.
-          SmallVector<int64_t> mask;
+        // Bytes 4i, 4i+1 of the lanes first..first+n, then bytes 4i+2,
+        // 4i+3: one byte shuffle and one widening for both halves (LLVM:
+        // an in-lane vpshufb, a vpermq and two vpmovsxbw).
+        SmallVector<int64_t> mask;
+        for (int64_t half = 0; half < 2; ++half)
           for (int64_t i = first; i < first + n; ++i) {
             mask.push_back(4 * i + 2 * half);
             mask.push_back(4 * i + 2 * half + 1);
           }
-          auto widen = [&](Value v, bool isSigned) -> Value {
-            Value picked = vector::ShuffleOp::create(b, loc, v, v, mask);
-            if (isSigned)
-              return arith::ExtSIOp::create(b, loc, pairs, picked);
-            return arith::ExtUIOp::create(b, loc, pairs, picked);
-          };
-          Value a = widen(op.getLhs(), false);
-          Value w = widen(op.getRhs(), true);
-          Value part = call(maddwd, sums, a, w);
+        auto both = VectorType::get({4 * n}, i16);
+        auto widen = [&](Value v, bool isSigned) -> Value {
+          Value picked = vector::ShuffleOp::create(b, loc, v, v, mask);
+          if (isSigned)
+            return arith::ExtSIOp::create(b, loc, both, picked);
+          return arith::ExtUIOp::create(b, loc, both, picked);
+        };
+        auto halfOf = [&](Value v, int64_t half) -> Value {
+          return vector::ExtractStridedSliceOp::create(
+              b, loc, v, ArrayRef<int64_t>{2 * n * half},
+              ArrayRef<int64_t>{2 * n}, ArrayRef<int64_t>{1});
+        };
+        Value aBoth = group ? Value() : widen(op.getLhs(), false);
+        Value wBoth = widen(op.getRhs(), true);
+        sum = acc;
+        for (int64_t half = 0; half < 2; ++half) {
+          Value a = group ? broadcastPair(group, half, n) : halfOf(aBoth, half);
+          Value part = call(maddwd, sums, a, halfOf(wBoth, half));
           sum = arith::AddIOp::create(b, loc, sum, part);
         }
       }
