@@ -303,6 +303,20 @@ def run(cmd):
     return proc.stdout
 
 
+def run_counted(module, flag, name, ops, what):
+    """Runs quant-opt `flag` on `module` into `name` next to it and prints
+    `what` with how many of the ops matching the regex `ops` it rewrote;
+    returns the new module's path."""
+    out = os.path.join(os.path.dirname(module), name)
+    run(["quant-opt", module, flag, "-o", out])
+    with open(module) as f:
+        before = len(re.findall(ops, f.read()))
+    with open(out) as f:
+        after = len(re.findall(ops, f.read()))
+    print("%s for %d of %d ops" % (what, before - after, before))
+    return out
+
+
 def run_cases(cases, workdir, label):
     """Lowers and JIT-runs all cases in one module; exits non-zero on any
     difference. With `--isa=ISA` on the command line, the module first goes
@@ -320,43 +334,23 @@ def run_cases(cases, workdir, label):
         f.write(build_module(cases))
     isa = main_option("--isa")
     if isa:
-        vectorized = os.path.join(workdir, "vectorized.mlir")
-        run(["quant-opt", module, "-qc-vectorize-integer-ops=isa=" + isa,
-             "-o", vectorized])
-        ops = r"= qc\.(fully_connected|conv2d) "
-        with open(module) as f:
-            before = len(re.findall(ops, f.read()))
-        with open(vectorized) as f:
-            after = len(re.findall(ops, f.read()))
-        print("%s: %s kernels for %d of %d ops" % (label, isa, before - after,
-                                                   before))
-        module = vectorized
+        module = run_counted(module, "-qc-vectorize-integer-ops=isa=" + isa,
+                             "vectorized.mlir",
+                             r"= qc\.(fully_connected|conv2d) ",
+                             "%s: %s kernels" % (label, isa))
     if "--depthwise" in sys.argv[2:]:
-        # qc-vectorize-depthwise's vector code for depthwise convolutions;
-        # the count of ops it rewrote is printed.
-        depthwise = os.path.join(workdir, "depthwise.mlir")
-        run(["quant-opt", module, "-qc-vectorize-depthwise", "-o", depthwise])
-        ops = r"= qc\.conv2d "
-        with open(module) as f:
-            before = len(re.findall(ops, f.read()))
-        with open(depthwise) as f:
-            after = len(re.findall(ops, f.read()))
-        print("%s: depthwise vector code for %d of %d ops" % (
-            label, before - after, before))
-        module = depthwise
+        # qc-vectorize-depthwise's vector code for depthwise convolutions.
+        module = run_counted(module, "-qc-vectorize-depthwise",
+                             "depthwise.mlir",
+                             r"= qc\.conv2d ",
+                             "%s: depthwise vector code" % label)
     if "--pool-add" in sys.argv[2:]:
         # qc-vectorize-pool-add's vector code for max pooling, qc.add and
-        # global qc.avg_pool2d; the count of ops it rewrote is printed.
-        pooled = os.path.join(workdir, "pool-add.mlir")
-        run(["quant-opt", module, "-qc-vectorize-pool-add", "-o", pooled])
-        ops = r"= (qc\.add|qc\.avg_pool2d|linalg\.generic) "
-        with open(module) as f:
-            before = len(re.findall(ops, f.read()))
-        with open(pooled) as f:
-            after = len(re.findall(ops, f.read()))
-        print("%s: pool/add vector code for %d of %d ops" % (
-            label, before - after, before))
-        module = pooled
+        # global qc.avg_pool2d.
+        module = run_counted(module, "-qc-vectorize-pool-add",
+                             "pool-add.mlir",
+                             r"= (qc\.add|qc\.avg_pool2d|linalg\.generic) ",
+                             "%s: pool/add vector code" % label)
     run(["quant-opt", module, "-qc-lower-integer-ops", "-qc-lower-quant",
          "-o", lowered])
     cmd = ["quant-runner", lowered, "--function", "main", "--output-dir",
