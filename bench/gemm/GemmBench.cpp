@@ -162,30 +162,39 @@ Peak measurePeak(bool quick) {
 
 //===-- problems and modules -----------------------------------------------===//
 
-Int8Problem makeProblem(const Shape &s, uint64_t seed) {
+} // namespace
+
+void qc::bench::Int8Operands::fill(size_t xSize, int64_t channels, int64_t k,
+                                   uint64_t seed) {
   std::mt19937_64 rng(seed);
-  Int8Problem p;
-  p.m = s.m, p.n = s.n, p.k = s.k;
-  p.x.resize(s.m * s.k);
-  p.w.resize(s.n * s.k);
-  p.bias.resize(s.n);
-  p.wScales.resize(s.n);
+  x.resize(xSize);
+  w.resize(channels * k);
+  bias.resize(channels);
+  wScales.resize(channels);
   std::uniform_int_distribution<int> u8(0, 255), s8(-127, 127),
       b(-20000, 20000);
-  for (auto &v : p.x)
+  for (auto &v : x)
     v = uint8_t(u8(rng));
-  for (auto &v : p.w)
+  for (auto &v : w)
     v = int8_t(s8(rng));
-  for (auto &v : p.bias)
+  for (auto &v : bias)
     v = b(rng);
-  for (int64_t j = 0; j < s.n; ++j)
-    p.wScales[j] = 0.001f * float(1 + j % 7) / 4.0f;
-  p.xScale = 0.02f;
-  p.xZp = 3;
-  p.yZp = -5;
+  for (int64_t j = 0; j < channels; ++j)
+    wScales[j] = 0.001f * float(1 + j % 7) / 4.0f;
+  xScale = 0.02f;
+  xZp = 3;
+  yZp = -5;
   // Uniform u8 x s8 sums spread like sqrt(K) * 128 * 73; scale so that
   // results span the s8 range rather than saturate.
-  p.yScale = float(p.xScale * 0.001 * std::sqrt(double(s.k)) * 128 * 73 / 64);
+  yScale = float(xScale * 0.001 * std::sqrt(double(k)) * 128 * 73 / 64);
+}
+
+namespace {
+
+Int8Problem makeProblem(const Shape &s, uint64_t seed) {
+  Int8Problem p;
+  p.m = s.m, p.n = s.n, p.k = s.k;
+  p.fill(s.m * s.k, s.n, s.k, seed);
   return p;
 }
 
@@ -257,29 +266,10 @@ std::string int8Module(const Int8Problem &p, bool int4 = false) {
 }
 
 ConvProblem makeConvProblem(const ConvLayer &l, int64_t batch, uint64_t seed) {
-  std::mt19937_64 rng(seed);
   ConvProblem p;
-  p.n = batch, p.c = l.c, p.h = l.h, p.w = l.w, p.f = l.f, p.kh = l.k,
+  p.n = batch, p.c = l.c, p.h = l.h, p.width = l.w, p.f = l.f, p.kh = l.k,
   p.kw = l.k, p.stride = l.stride, p.pad = l.pad;
-  p.x.resize(p.n * p.c * p.h * p.w);
-  p.wt.resize(p.f * p.c * p.kh * p.kw);
-  p.bias.resize(p.f);
-  p.wScales.resize(p.f);
-  std::uniform_int_distribution<int> u8(0, 255), s8(-127, 127),
-      b(-20000, 20000);
-  for (auto &v : p.x)
-    v = uint8_t(u8(rng));
-  for (auto &v : p.wt)
-    v = int8_t(s8(rng));
-  for (auto &v : p.bias)
-    v = b(rng);
-  for (int64_t j = 0; j < p.f; ++j)
-    p.wScales[j] = 0.001f * float(1 + j % 7) / 4.0f;
-  p.xScale = 0.02f;
-  p.xZp = 3;
-  p.yZp = -5;
-  double k = double(p.c * p.kh * p.kw);
-  p.yScale = float(p.xScale * 0.001 * std::sqrt(k) * 128 * 73 / 64);
+  p.fill(p.n * p.c * p.h * p.width, p.f, p.c * p.kh * p.kw, seed);
   return p;
 }
 
@@ -293,7 +283,7 @@ std::string dims(std::initializer_list<int64_t> d) {
 /// One qc.conv2d (u8 input with zero point 3, per-channel i8 weights, i32
 /// bias, ReLU clamp, i8 result), as quant-compile would leave it.
 std::string convInt8Module(const ConvProblem &p) {
-  std::string xT = "tensor<" + dims({p.n, p.c, p.h, p.w}) +
+  std::string xT = "tensor<" + dims({p.n, p.c, p.h, p.width}) +
                    "!quant.uniform<u8:f32, " +
                    llvm::formatv("{0:e}", double(p.xScale)).str() + ":" +
                    std::to_string(p.xZp) + ">>";
@@ -314,7 +304,7 @@ std::string convInt8Module(const ConvProblem &p) {
   std::string s;
   llvm::raw_string_ostream os(s);
   os << "func.func @conv(%x: " << xT << ") -> " << yT << " {\n"
-     << "  %w = arith.constant dense<" << hexBytes(p.wt.data(), p.wt.size())
+     << "  %w = arith.constant dense<" << hexBytes(p.w.data(), p.w.size())
      << "> : " << wS << "\n"
      << "  %qw = quant.scast %w : " << wS << " to " << wT << "\n"
      << "  %b = arith.constant dense<"
@@ -334,8 +324,8 @@ std::string convFp32Module(const ConvProblem &p) {
   auto t = [](std::initializer_list<int64_t> d) {
     return "tensor<" + dims(d) + "f32>";
   };
-  std::string xT = t({p.n, p.c, p.h, p.w}),
-              pT = t({p.n, p.c, p.h + 2 * p.pad, p.w + 2 * p.pad}),
+  std::string xT = t({p.n, p.c, p.h, p.width}),
+              pT = t({p.n, p.c, p.h + 2 * p.pad, p.width + 2 * p.pad}),
               wT = t({p.f, p.c, p.kh, p.kw}),
               yT = t({p.n, p.f, p.oh(), p.ow()});
   std::string st = std::to_string(p.stride), pd = std::to_string(p.pad);
@@ -684,12 +674,12 @@ int main(int argc, char **argv) {
     if (!emit(std::string("conv_int8_") + l.name, i8Text) ||
         !emit(std::string("conv_fp32_") + l.name, f32Text))
       return 1;
-    qc::npy::Array x(qc::npy::DType::U8, {p.n, p.c, p.h, p.w});
+    qc::npy::Array x(qc::npy::DType::U8, {p.n, p.c, p.h, p.width});
     std::memcpy(x.data.data(), p.x.data(), p.x.size());
     QCRun i8 = runQC(ctx, i8Text, opt.int8Pipeline, {x}, policy, opt.dryRun);
     row.qcInt8 = i8.timing;
     row.qcInt8Compile = i8.compileSeconds;
-    qc::npy::Array xf(qc::npy::DType::F32, {p.n, p.c, p.h, p.w}),
+    qc::npy::Array xf(qc::npy::DType::F32, {p.n, p.c, p.h, p.width}),
         wf(qc::npy::DType::F32, {p.f, p.c, p.kh, p.kw});
     std::mt19937 rng(11);
     std::uniform_real_distribution<float> d(-1, 1);
@@ -748,7 +738,7 @@ int main(int argc, char **argv) {
                            {"n", p.n},
                            {"c", p.c},
                            {"h", p.h},
-                           {"w", p.w},
+                           {"w", p.width},
                            {"f", p.f},
                            {"k", p.kh},
                            {"stride", p.stride},
@@ -822,7 +812,7 @@ int main(int argc, char **argv) {
     for (const ConvRow &r : convRows) {
       const ConvProblem &p = r.problem;
       std::string geom = llvm::formatv("{0}x{1}x{2}->{3} {4}x{4}/{5}", p.c, p.h,
-                                       p.w, p.f, p.kh, p.stride)
+                                       p.width, p.f, p.kh, p.stride)
                              .str();
       os << llvm::format(
           "%-27s %-22s %12s %7s %12s %7s %13s %10s %8s\n", r.layer->name,

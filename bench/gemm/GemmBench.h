@@ -33,16 +33,25 @@ bool hostHasAvx512Vnni();
 /// (accumulators is 10, 12 or 14); returns a value depending on all results.
 int64_t vnniPeakKernel(int64_t iterations, int accumulators);
 
-/// The int8 operands of one fully connected layer, shared by oneDNN and QC:
-/// y[m,n] = requant(sum_k (x[m,k] - xZp) * w[n,k] + bias[n]) with ReLU.
-struct Int8Problem {
-  int64_t m = 0, n = 0, k = 0;
-  std::vector<uint8_t> x;     ///< [m, k] u8
-  std::vector<int8_t> w;      ///< [n, k] s8 in [-127, 127]
-  std::vector<int32_t> bias;  ///< [n]
-  std::vector<float> wScales; ///< [n]
+/// Random int8 operands of a layer with `channels` outputs, each a sum of
+/// `k` products: u8 input (zero point 3), s8 weights in [-127, 127], s32
+/// bias, per-channel weight scales, and an output scale that makes the s8
+/// results span their range rather than saturate.
+struct Int8Operands {
+  std::vector<uint8_t> x;     ///< the input, u8
+  std::vector<int8_t> w;      ///< the weights, output channel first
+  std::vector<int32_t> bias;  ///< [channels]
+  std::vector<float> wScales; ///< [channels]
   float xScale = 0, yScale = 0;
   int32_t xZp = 0, yZp = 0;   ///< y is s8
+
+  void fill(size_t xSize, int64_t channels, int64_t k, uint64_t seed);
+};
+
+/// One fully connected layer, shared by oneDNN and QC:
+/// y[m,n] = requant(sum_k (x[m,k] - xZp) * w[n,k] + bias[n]) with ReLU.
+struct Int8Problem : Int8Operands {
+  int64_t m = 0, n = 0, k = 0;
 };
 
 /// oneDNN matmul u8 x s8 -> s8 (s32 bias, per-channel output scales, ReLU
@@ -54,22 +63,17 @@ Timing benchOneDnnInt8(const Int8Problem &p, const TimingPolicy &policy);
 /// symmetric padding, groups = 1), shared by oneDNN and QC:
 /// y[n,f,oh,ow] = requant(sum_{c,i,j} (xpad[n,c,..] - xZp) * w[f,c,i,j] +
 /// bias[f]) with ReLU, padding with the zero point.
-struct ConvProblem {
-  int64_t n = 0, c = 0, h = 0, w = 0, f = 0, kh = 0, kw = 0, stride = 1,
+struct ConvProblem : Int8Operands {
+  int64_t n = 0, c = 0, h = 0, width = 0, f = 0, kh = 0, kw = 0, stride = 1,
           pad = 0;
   int64_t oh() const { return (h + 2 * pad - kh) / stride + 1; }
-  int64_t ow() const { return (w + 2 * pad - kw) / stride + 1; }
+  int64_t ow() const { return (width + 2 * pad - kw) / stride + 1; }
   /// 2 x MACs.
   double ops() const {
     return 2.0 * double(n) * double(f) * double(oh()) * double(ow()) *
            double(c) * double(kh) * double(kw);
   }
-  std::vector<uint8_t> x;     ///< [n, c, h, w] u8
-  std::vector<int8_t> wt;     ///< [f, c, kh, kw] s8 in [-127, 127]
-  std::vector<int32_t> bias;  ///< [f]
-  std::vector<float> wScales; ///< [f]
-  float xScale = 0, yScale = 0;
-  int32_t xZp = 0, yZp = 0; ///< y is s8
+  // x is [n, c, h, width], w [f, c, kh, kw].
 };
 
 /// oneDNN's direct int8 convolution with the same attributes as the matmul;

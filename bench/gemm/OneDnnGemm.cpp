@@ -116,8 +116,9 @@ static Timing runConvVariant(const ConvProblem &p, const TimingPolicy &policy,
                              const Variant &v) {
   dnnl::engine eng(dnnl::engine::kind::cpu, 0);
   dnnl::stream strm(eng);
-  dnnl::memory::dims srcDims{p.n, p.c, p.h, p.w}, weiDims{p.f, p.c, p.kh, p.kw},
-      biasDims{p.f}, dstDims{p.n, p.f, p.oh(), p.ow()};
+  dnnl::memory::dims srcDims{p.n, p.c, p.h, p.width},
+      weiDims{p.f, p.c, p.kh, p.kw}, biasDims{p.f},
+      dstDims{p.n, p.f, p.oh(), p.ow()};
   dnnl::memory::desc srcAny(srcDims, dt::u8, tag::any);
   dnnl::memory::desc weiAny(weiDims, dt::s8, tag::any);
   dnnl::memory::desc dstAny(dstDims, dt::s8, tag::any);
@@ -134,7 +135,7 @@ static Timing runConvVariant(const ConvProblem &p, const TimingPolicy &policy,
   dnnl::memory srcU({srcDims, dt::u8, tag::nchw}, eng,
                     const_cast<uint8_t *>(p.x.data()));
   dnnl::memory weiU({weiDims, dt::s8, tag::oihw}, eng,
-                    const_cast<int8_t *>(p.wt.data()));
+                    const_cast<int8_t *>(p.w.data()));
   dnnl::memory src(pd.src_desc(), eng), wei(pd.weights_desc(), eng);
   dnnl::reorder(srcU, src).execute(strm, srcU, src);
   dnnl::reorder(weiU, wei).execute(strm, weiU, wei);
