@@ -1,6 +1,9 @@
 #!/usr/bin/python3
 """Latency of the shared models, float and int8: QC against PyTorch, one thread.
 
+    (--threads N: N threads for QC, quant-runner --num-threads, and PyTorch,
+    torch.set_num_threads, to report scaling.)
+
     bench/models.py                    all models, batch 1 and 64
     bench/models.py --quick            fewer timed runs (about a minute)
     bench/models.py --model resnet20 --batch 64
@@ -61,7 +64,7 @@ def run(cmd):
 
 def qc_median_ms(bindir, lowered, x_path, args):
     cmd = [os.path.join(bindir, "quant-runner"), lowered, "--input", x_path,
-           "--benchmark", "--json"]
+           "--benchmark", "--json", "--num-threads", str(args.threads)]
     if args.min_runs:
         # quant-runner times >= 10 runs and >= 1 s by default; --repeat
         # fixes the count, chosen from one probe call.
@@ -104,7 +107,11 @@ def main():
     ap.add_argument("--precision", choices=["float", "int8", "both"],
                     default="both", help="which tables (default: both)")
     ap.add_argument("--json", action="store_true", help="print JSON")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="threads for QC and PyTorch (default 1)")
     args = ap.parse_args()
+    if args.threads < 1:
+        sys.exit("bench/models.py: error: --threads must be at least 1")
     args.min_runs, args.min_seconds = (3, 0.2) if args.quick else (10, 1.0)
     batches = args.batch or [1, 64]
     models = [m for m in MODELS if not args.model or m[0] in args.model]
@@ -123,7 +130,7 @@ def main():
             import torch
             sys.path.insert(0, os.path.join(SHARED, "tools"))
             from onnx2torch import convert
-            torch.set_num_threads(1)
+            torch.set_num_threads(args.threads)
         except ImportError as e:
             print(f"bench/models.py: PyTorch unavailable ({e}); skipping it",
                   file=sys.stderr)
@@ -183,7 +190,7 @@ def main():
                 if not args.json and args.precision != "int8":
                     print_row(row, header=len(rows) == 1)
     if args.json:
-        print(json.dumps({"threads": 1, "rows": rows}, indent=1))
+        print(json.dumps({"threads": args.threads, "rows": rows}, indent=1))
     elif args.precision in ("int8", "both"):
         if args.precision == "both":
             print()

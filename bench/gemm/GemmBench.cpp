@@ -591,6 +591,12 @@ int main(int argc, char **argv) {
   mlir::MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
 
+  // QC's parallel loops (libomp in the JIT) and oneDNN (its OpenMP runtime)
+  // both take their thread count from OMP_NUM_THREADS; bench/run sets it.
+  int64_t threads = 1;
+  if (const char *env = std::getenv("OMP_NUM_THREADS"))
+    if (llvm::StringRef(env).getAsInteger(10, threads) || threads < 1)
+      threads = 1;
   bool vnni = qc::bench::hostHasAvx512Vnni();
   Peak peak;
   if (vnni && !opt.dryRun)
@@ -701,7 +707,7 @@ int main(int argc, char **argv) {
   if (opt.json) {
     llvm::json::Object root;
     root["host_cpu"] = llvm::sys::getHostCPUName().str();
-    root["threads"] = 1;
+    root["threads"] = threads;
     root["quick"] = opt.quick;
     root["dry_run"] = opt.dryRun;
     root["avx512vnni"] = vnni;
@@ -762,7 +768,8 @@ int main(int argc, char **argv) {
   }
 
   auto &os = llvm::outs();
-  os << "host " << llvm::sys::getHostCPUName() << ", 1 thread, medians over "
+  os << "host " << llvm::sys::getHostCPUName() << ", " << threads
+     << (threads == 1 ? " thread" : " threads") << ", medians over "
      << "repeats" << (opt.quick ? " (--quick)" : "") << "\n";
   if (peak.gops > 0)
     os << llvm::format("vpdpbusd zmm peak: %.1f GOPS (%d accumulators, "
