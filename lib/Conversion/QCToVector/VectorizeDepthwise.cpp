@@ -23,20 +23,19 @@
 // scf.parallel.
 //
 //===----------------------------------------------------------------------===//
+#include "KernelSupport.h"
+
 #include "qc/Conversion/Passes.h"
 #include "qc/Conversion/QCToLinalg/QCToLinalg.h"
 #include "qc/Conversion/QuantTypeUtils.h"
 #include "qc/Dialect/QC/IR/QCOps.h"
-#include "qc/Dialect/QC/Transforms/Numerics.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
-#include "llvm/ADT/StringExtras.h"
 
 namespace qc {
 #define GEN_PASS_DEF_QCVECTORIZEDEPTHWISEPASS
@@ -45,30 +44,11 @@ namespace qc {
 
 using namespace mlir;
 using namespace qc;
+using namespace qc::kernels;
 
 namespace {
 
 constexpr int64_t kLanes = 16; // output pixels per vector<16xi32>
-
-/// The signed values of a constant integer tensor (through its quant.scast),
-/// row-major; std::nullopt when it is not a constant.
-std::optional<SmallVector<int64_t>> constantIntegers(Value v) {
-  if (auto cast = v.getDefiningOp<quant::StorageCastOp>())
-    v = cast.getInput();
-  Attribute attr;
-  if (!matchPattern(v, m_Constant(&attr)))
-    return std::nullopt;
-  auto elements = dyn_cast<ElementsAttr>(attr);
-  if (!elements || !elements.getElementType().isInteger())
-    return std::nullopt;
-  auto values = elements.tryGetValues<APInt>();
-  if (!values)
-    return std::nullopt;
-  SmallVector<int64_t> out;
-  for (const APInt &a : *values)
-    out.push_back(a.getSExtValue());
-  return out;
-}
 
 /// Everything the kernel needs, computed at compile time.
 struct DepthwisePlan {
@@ -77,11 +57,10 @@ struct DepthwisePlan {
   int64_t sh = 1, sw = 1, dh = 1, dw = 1, padTop = 0, padLeft = 0;
   bool inputSigned = false;
   int64_t zx = 0;
-  // Per output channel: weights [f][kh][kw] as i32, folded bias,
-  // requantization multiplier, shift and the two rounding terms.
-  SmallVector<int32_t> weights, bias, multiplier;
-  SmallVector<int64_t> shift, roundPos, roundNeg;
-  bool signedRounding = false;
+  // Per output channel: weights [f][kh][kw] as i32, folded bias, and the
+  // requantization constants.
+  SmallVector<int32_t> weights, bias;
+  ChannelRequant requant;
   int64_t zy = 0, lo = 0, hi = 0;
   IntegerType outStorage;
 };
@@ -177,23 +156,10 @@ LogicalResult planDepthwise(Conv2DOp op, DepthwisePlan &p, std::string &why) {
   }
 
   // Requantization per output channel, exactly as qc-lower-quant does it.
-  bool doubleRound = op.getMode() == RequantMode::double_round;
-  bool perChannel = isa<quant::UniformQuantizedPerAxisType>(wq);
-  double sy = scaleAt(yq, 0);
-  for (int64_t o = 0; o < p.f; ++o) {
-    double ratio = scaleAt(xq, 0) * scaleAt(wq, perChannel ? o : 0) / sy;
-    std::optional<RequantMultiplier> m = computeRequantMultiplier(ratio);
-    if (!m || !requantFitsInt64(uint64_t(1) << 31, *m, doubleRound)) {
-      os << "the requantization of channel " << o
-         << " needs the split 128-bit form";
-      return failure();
-    }
-    p.multiplier.push_back(m->multiplier);
-    p.shift.push_back(m->shift);
-    p.roundPos.push_back(requantRoundingTerm(m->shift, doubleRound, true));
-    p.roundNeg.push_back(requantRoundingTerm(m->shift, doubleRound, false));
-    p.signedRounding |= p.roundPos.back() != p.roundNeg.back();
-  }
+  if (failed(computeChannelRequant(xq, wq, yq, p.f, p.f,
+                                   op.getMode() == RequantMode::double_round,
+                                   p.requant, why)))
+    return failure();
   std::pair<int64_t, int64_t> bounds = op.getResultStorageBounds();
   p.zy = zeroPointOf(yq);
   p.lo = std::max<int64_t>(yq.getStorageTypeMin(), bounds.first);
@@ -201,14 +167,6 @@ LogicalResult planDepthwise(Conv2DOp op, DepthwisePlan &p, std::string &why) {
   p.outStorage =
       IntegerType::get(op->getContext(), yq.getStorageTypeIntegralWidth());
   return success();
-}
-
-template <typename T>
-DenseElementsAttr denseOf(ArrayRef<T> values, Type elt) {
-  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())}, elt);
-  return DenseElementsAttr::getFromRawBuffer(
-      type, ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
-                           values.size() * sizeof(T)));
 }
 
 struct VectorizeDepthwise : OpRewritePattern<Conv2DOp> {
@@ -224,7 +182,6 @@ struct VectorizeDepthwise : OpRewritePattern<Conv2DOp> {
     if (failed(planDepthwise(op, p, why)))
       return b.notifyMatchFailure(op, why);
     Location loc = op.getLoc();
-    MLIRContext *ctx = b.getContext();
     auto xType = cast<RankedTensorType>(op.getInput().getType());
     auto yType = cast<RankedTensorType>(op.getResult().getType());
     IntegerType i8 = b.getI8Type(), i32 = b.getI32Type(), i64 = b.getI64Type();
@@ -241,35 +198,20 @@ struct VectorizeDepthwise : OpRewritePattern<Conv2DOp> {
     };
 
     // Constants as private globals named after the layer.
-    std::string prefix = "__qc_dwkernel";
-    if (auto nameLoc = dyn_cast<NameLoc>(loc)) {
-      prefix += "_";
-      for (char ch : nameLoc.getName().strref())
-        prefix += llvm::isAlnum(ch) ? ch : '_';
-    }
+    std::string prefix = layerSymbol("__qc_dwkernel", op);
     auto module = op->getParentOfType<ModuleOp>();
     auto global = [&](StringRef what, DenseElementsAttr data) -> Value {
-      auto type = MemRefType::get(data.getType().getShape(),
-                                  data.getType().getElementType());
-      memref::GlobalOp g;
-      {
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPointToStart(module.getBody());
-        g = memref::GlobalOp::create(
-            b, loc, b.getStringAttr(prefix + "_" + what.str()),
-            b.getStringAttr("private"), TypeAttr::get(type), data,
-            b.getUnitAttr(), b.getI64IntegerAttr(64));
-        symbols.insert(g);
-      }
-      return memref::GetGlobalOp::create(b, loc, type, g.getSymName());
+      return constantGlobal(b, loc, module, symbols, prefix + "_" + what.str(),
+                            data);
     };
+    const ChannelRequant &rq = p.requant;
     Value gWeights = global("weights", denseOf<int32_t>(p.weights, i32));
     Value gBias = global("bias", denseOf<int32_t>(p.bias, i32));
-    Value gMult = global("multiplier", denseOf<int32_t>(p.multiplier, i32));
-    Value gShift = global("shift", denseOf<int64_t>(p.shift, i64));
-    Value gPos = global("round_pos", denseOf<int64_t>(p.roundPos, i64));
-    Value gNeg = p.signedRounding
-                     ? global("round_neg", denseOf<int64_t>(p.roundNeg, i64))
+    Value gMult = global("multiplier", denseOf<int32_t>(rq.multiplier, i32));
+    Value gShift = global("shift", denseOf<int64_t>(rq.shift, i64));
+    Value gPos = global("round_pos", denseOf<int64_t>(rq.roundPos, i64));
+    Value gNeg = rq.signedRounding
+                     ? global("round_neg", denseOf<int64_t>(rq.roundNeg, i64))
                      : Value();
 
     // The input storage as an identity-layout buffer.
@@ -359,7 +301,7 @@ struct VectorizeDepthwise : OpRewritePattern<Conv2DOp> {
           b, loc, v16i64, broadcastLoad(gMult, o, v16i32));
       Value shift = broadcastLoad(gShift, o, v16i64);
       Value pos = broadcastLoad(gPos, o, v16i64);
-      Value neg = p.signedRounding ? broadcastLoad(gNeg, o, v16i64) : Value();
+      Value neg = rq.signedRounding ? broadcastLoad(gNeg, o, v16i64) : Value();
       Value outBase = mul(no, p.oh * p.ow);
       int64_t tiles = (p.ow + kLanes - 1) / kLanes;
       scf::ForOp::create(
@@ -403,7 +345,7 @@ struct VectorizeDepthwise : OpRewritePattern<Conv2DOp> {
             Value d = arith::ExtSIOp::create(b, loc, v16i64, acc);
             Value prod = arith::MulIOp::create(b, loc, d, mult);
             Value term = pos;
-            if (p.signedRounding) {
+            if (rq.signedRounding) {
               Value nonNeg = arith::CmpIOp::create(
                   b, loc, arith::CmpIPredicate::sge, d,
                   splat(v16i64, b.getI64IntegerAttr(0)));
@@ -451,7 +393,6 @@ struct VectorizeDepthwise : OpRewritePattern<Conv2DOp> {
     Value result = bufferization::ToTensorOp::create(
         b, loc, storageType, out, b.getUnitAttr(), b.getUnitAttr());
     b.replaceOp(op, quant::StorageCastOp::create(b, loc, yType, result));
-    (void)ctx;
     return success();
   }
 };

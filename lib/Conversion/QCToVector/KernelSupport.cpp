@@ -1,0 +1,83 @@
+//===- KernelSupport.cpp - Compile-time pieces shared by the int8 kernels -===//
+#include "KernelSupport.h"
+
+#include "qc/Conversion/QuantTypeUtils.h"
+#include "qc/Dialect/QC/Transforms/Numerics.h"
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace mlir;
+
+std::optional<SmallVector<int64_t>> qc::kernels::constantIntegers(Value v) {
+  if (auto cast = v.getDefiningOp<quant::StorageCastOp>())
+    v = cast.getInput();
+  Attribute attr;
+  if (!matchPattern(v, m_Constant(&attr)))
+    return std::nullopt;
+  auto elements = dyn_cast<ElementsAttr>(attr);
+  if (!elements || !elements.getElementType().isInteger())
+    return std::nullopt;
+  auto values = elements.tryGetValues<APInt>();
+  if (!values)
+    return std::nullopt;
+  SmallVector<int64_t> out;
+  out.reserve(elements.getNumElements());
+  for (const APInt &a : *values)
+    out.push_back(a.getSExtValue());
+  return out;
+}
+
+LogicalResult qc::kernels::computeChannelRequant(
+    quant::QuantizedType x, quant::QuantizedType w, quant::QuantizedType y,
+    int64_t channels, int64_t padTo, bool doubleRound, ChannelRequant &out,
+    std::string &why) {
+  bool perChannel = isa<quant::UniformQuantizedPerAxisType>(w);
+  double sy = scaleAt(y, 0);
+  for (int64_t c = 0; c < std::max(channels, padTo); ++c) {
+    int64_t ch = perChannel ? std::min(c, channels - 1) : 0;
+    double ratio = scaleAt(x, 0) * scaleAt(w, ch) / sy;
+    std::optional<RequantMultiplier> m = computeRequantMultiplier(ratio);
+    if (!m || !requantFitsInt64(uint64_t(1) << 31, *m, doubleRound)) {
+      why = "the requantization of channel " + std::to_string(ch) +
+            " needs the split 128-bit form";
+      return failure();
+    }
+    out.multiplier.push_back(m->multiplier);
+    out.shift.push_back(m->shift);
+    out.roundPos.push_back(requantRoundingTerm(m->shift, doubleRound, true));
+    out.roundNeg.push_back(requantRoundingTerm(m->shift, doubleRound, false));
+    out.signedRounding |= out.roundPos.back() != out.roundNeg.back();
+    out.minShift = std::min<int64_t>(out.minShift, m->shift);
+  }
+  return success();
+}
+
+Value qc::kernels::constantGlobal(OpBuilder &b, Location loc, ModuleOp module,
+                                  SymbolTable &symbols, StringRef name,
+                                  DenseElementsAttr data) {
+  auto type = MemRefType::get(data.getType().getShape(),
+                              data.getType().getElementType());
+  memref::GlobalOp global;
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(module.getBody());
+    global = memref::GlobalOp::create(
+        b, loc, b.getStringAttr(name), b.getStringAttr("private"),
+        TypeAttr::get(type), data, b.getUnitAttr(), b.getI64IntegerAttr(64));
+    symbols.insert(global);
+  }
+  return memref::GetGlobalOp::create(b, loc, type, global.getSymName());
+}
+
+std::string qc::kernels::layerSymbol(StringRef prefix, Operation *op) {
+  std::string name = prefix.str();
+  if (auto nameLoc = dyn_cast<NameLoc>(op->getLoc())) {
+    name += "_";
+    for (char ch : nameLoc.getName().strref())
+      name += llvm::isAlnum(ch) ? ch : '_';
+  }
+  return name;
+}

@@ -1,0 +1,72 @@
+//===- KernelSupport.h - Compile-time pieces shared by the int8 kernels ---===//
+//
+// What the vector kernels of lib/Conversion/QCToVector compute at compile
+// time the same way: the values of constant weights and biases, the
+// per-channel requantization constants of qc.requantize's integer formula,
+// and the private constant globals that hold them.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QC_LIB_CONVERSION_QCTOVECTOR_KERNELSUPPORT_H
+#define QC_LIB_CONVERSION_QCTOVECTOR_KERNELSUPPORT_H
+
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/SymbolTable.h"
+
+#include <optional>
+#include <string>
+
+namespace qc::kernels {
+
+/// The signed values of a constant integer tensor (through its quant.scast),
+/// row-major; std::nullopt when it is not a constant.
+std::optional<llvm::SmallVector<int64_t>> constantIntegers(mlir::Value v);
+
+/// qc.requantize's integer constants (docs/Numerics.md) per output channel,
+/// from an i32 accumulator of scale s_x * s_w[c] to the result's scale.
+struct ChannelRequant {
+  llvm::SmallVector<int32_t> multiplier;
+  llvm::SmallVector<int64_t> shift, roundPos, roundNeg;
+  /// Whether the rounding term depends on the accumulator's sign somewhere
+  /// (double_round with a shift above 31), and the smallest shift.
+  bool signedRounding = false;
+  int64_t minShift = 64;
+};
+
+/// The constants of `channels` channels (channel c uses weight scale c, or
+/// the only one of per-tensor weights), then `padTo - channels` copies of
+/// the last channel's. Fails, saying why in `why`, when a channel would
+/// need the split 128-bit form of the formula.
+mlir::LogicalResult
+computeChannelRequant(mlir::quant::QuantizedType x, mlir::quant::QuantizedType w,
+                      mlir::quant::QuantizedType y, int64_t channels,
+                      int64_t padTo, bool doubleRound, ChannelRequant &out,
+                      std::string &why);
+
+/// A dense 1-D attribute of `values` with element type `elt`.
+template <typename T>
+mlir::DenseElementsAttr denseOf(llvm::ArrayRef<T> values, mlir::Type elt) {
+  auto type = mlir::RankedTensorType::get(
+      {static_cast<int64_t>(values.size())}, elt);
+  return mlir::DenseElementsAttr::getFromRawBuffer(
+      type, llvm::ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
+                                 values.size() * sizeof(T)));
+}
+
+/// Adds a private constant, 64-byte aligned `memref.global` named `name`
+/// (made unique by `symbols`) holding `data` at the start of `module`, and
+/// returns a `memref.get_global` of it at `b`'s insertion point.
+mlir::Value constantGlobal(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::ModuleOp module, mlir::SymbolTable &symbols,
+                           llvm::StringRef name, mlir::DenseElementsAttr data);
+
+/// `prefix` followed by `_` and the op's layer name (its NameLoc) with every
+/// character that is not alphanumeric replaced by `_`; `prefix` alone for
+/// ops without a name.
+std::string layerSymbol(llvm::StringRef prefix, mlir::Operation *op);
+
+} // namespace qc::kernels
+
+#endif // QC_LIB_CONVERSION_QCTOVECTOR_KERNELSUPPORT_H
