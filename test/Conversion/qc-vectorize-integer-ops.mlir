@@ -284,3 +284,23 @@ func.func @conv_chain_two_users(%x: tensor<?x16x8x8x!x>) -> (tensor<?x16x8x8x!y>
      : tensor<?x16x8x8x!y>, tensor<16x16x3x3x!w> -> tensor<?x16x8x8x!y>
   return %m, %y : tensor<?x16x8x8x!y>, tensor<?x16x8x8x!y>
 }
+
+// -----
+
+// 4-bit activations (16 channels, W = 8): the input buffer holds i4, so the
+// packing goes element by element (zero-extended), not by byte vectors.
+!x = !quant.uniform<u4:f32, 0.02:7>
+!w = !quant.uniform<i8:f32, 0.01>
+!y = !quant.uniform<u8:f32, 0.05>
+// CHECK-LABEL: func.func @conv_u4_input
+// CHECK-NOT:     vector<8xi8>
+// CHECK:         tensor.extract %{{.*}} : tensor<?x16x8x8xi4>
+// CHECK:         arith.extui %{{.*}} : i4 to i8
+// CHECK:         qc.dot_u8s8
+func.func @conv_u4_input(%x: tensor<?x16x8x8x!x>) -> tensor<?x16x8x8x!y> {
+  %wc = arith.constant dense<1> : tensor<16x16x3x3xi8>
+  %w = quant.scast %wc : tensor<16x16x3x3xi8> to tensor<16x16x3x3x!w>
+  %y = qc.conv2d %x, %w strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1
+     : tensor<?x16x8x8x!x>, tensor<16x16x3x3x!w> -> tensor<?x16x8x8x!y>
+  return %y : tensor<?x16x8x8x!y>
+}

@@ -891,11 +891,11 @@ struct VectorizeConv2D : KernelPattern<Conv2DOp> {
     if (!x) {
       // Packed by the producer.
     } else if (c % kLanes == 0 &&
-               (w % 8 == 0 ||
-                qtypeOf(op.getInput()).getStorageTypeIntegralWidth() == 8)) {
+               qtypeOf(op.getInput()).getStorageTypeIntegralWidth() == 8) {
       // 16 channels x 8 pixels per step: 16 row loads, one byte transpose,
       // 8 stores of 16 channels. A row tail of w % 8 pixels: masked loads
-      // (the lanes past the row read 0 and are not stored).
+      // (the lanes past the row read 0 and are not stored). Byte loads need
+      // 8-bit storage: 4-bit activations take the element path.
       auto v8i8 = VectorType::get({8}, b.getI8Type());
       Value flip = arith::ConstantOp::create(
           b, loc, DenseElementsAttr::get(v8i8, b.getI8IntegerAttr(-128)));
