@@ -1075,6 +1075,10 @@ struct QCTileAndVectorizePass
 
     scf::SCFTileAndFuseOptions options;
     options.tilingOptions.setTileSizes(tileSizes);
+    // Tiles write disjoint slices of the output: one scf.forall, which
+    // qc-lower-to-llvm turns into a parallel loop (threads through OpenMP).
+    options.tilingOptions.setLoopType(
+        scf::SCFTilingOptions::LoopType::ForallOp);
     options.setFusionControlFn(
         [&](tensor::ExtractSliceOp, OpResult producer, bool)
             -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {

@@ -4,7 +4,7 @@
 
 // ERR: vector-bits must be a power of two in [64, 2048], got 100
 
-// Conv + bias + ReLU, dynamic batch: one loop nest over (batch, output row);
+// Conv + bias + ReLU, dynamic batch: one scf.forall over (batch, output row);
 // the 4 output channels x 8 columns are 4 vector<8xf32> accumulators carried
 // by the loop over input channels, the filter is packed as
 // [F/4][C][KH][KW][4] = 72 values, and bias and ReLU are applied in
@@ -12,8 +12,7 @@
 // CHECK-LABEL: func.func @conv_bias_relu
 // CHECK-DAG:     %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<8xf32>
 // CHECK-DAG:     %[[PACKED:.*]] = arith.constant dense<[1.000000e+00, -1.000000e+00, 0.000000e+00, 3.000000e+00, 2.000000e+00, -2.000000e+00, 1.000000e+00, 3.000000e+00, {{.*}}]> : tensor<72xf32>
-// CHECK:         scf.for %[[N:[a-z0-9_]+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[OUT:[a-z0-9_]+]] = %{{.*}}) -> (tensor<?x4x4x8xf32>)
-// CHECK:           scf.for %[[OH:[a-z0-9_]+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[OUT2:[a-z0-9_]+]] = %[[OUT]])
+// CHECK:         scf.forall (%[[N:[a-z0-9_]+]], %[[OH:[a-z0-9_]+]]) in (%{{.*}}, 4) shared_outs(%[[OUT2:[a-z0-9_]+]] = %{{.*}}) -> (tensor<?x4x4x8xf32>)
 // CHECK:             %[[IN:.*]] = tensor.extract_slice %arg0[%[[N]], 0, %[[OH]], 0] [1, 2, 3, 10] [1, 1, 1, 1]
 // CHECK:             %[[TILE:.*]] = tensor.extract_slice %[[OUT2]][%[[N]], 0, %[[OH]], 0] [1, 4, 1, 8] [1, 1, 1, 1]
 // CHECK:             %[[ACC:.*]]:4 = scf.for %[[C:[a-z0-9_]+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]]) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
@@ -26,14 +25,14 @@
 // CHECK:             arith.addf %[[ACC]]#0, %[[B0]] : vector<8xf32>
 // CHECK-COUNT-4:     arith.maximumf %{{.*}}, %[[ZERO]] : vector<8xf32>
 // CHECK-COUNT-4:     vector.transfer_write %{{.*}} {in_bounds = [true]} : vector<8xf32>, tensor<1x4x1x8xf32>
-// CHECK:             tensor.insert_slice %{{.*}} into %[[OUT2]][%[[N]], 0, %[[OH]], 0] [1, 4, 1, 8] [1, 1, 1, 1]
+// CHECK:             scf.forall.in_parallel
+// CHECK:               tensor.parallel_insert_slice %{{.*}} into %[[OUT2]][%[[N]], 0, %[[OH]], 0] [1, 4, 1, 8] [1, 1, 1, 1]
 // CHECK-NOT:     linalg.
 // SMALL-LABEL: func.func @conv_bias_relu
 // With 8 lanes of 256 bits and 2 accumulators: 2 channels per tile, and
 // the filter read where it is (no packing).
-// SMALL:         scf.for
-// SMALL:           scf.for {{.*}} step %c2
-// SMALL:             scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>)
+// SMALL:         scf.forall ({{.*}}) = (0, 0, 0) to (%{{.*}}, 4, 4) step (1, 2, 1)
+// SMALL:           scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>)
 // SMALL:               vector.transfer_read %{{.*}} : tensor<2x2x3x3xf32>, vector<8xf32>
 // SMALL-NOT:     tensor<72xf32>
 func.func @conv_bias_relu(%x: tensor<?x2x6x10xf32>) -> tensor<?x4x4x8xf32> {
@@ -93,8 +92,7 @@ func.func @conv_stride2(%x: tensor<1x2x9x17xf32>, %w: tensor<8x2x3x3xf32>, %init
 // Max pooling 2x2 stride 2: per channel, the maximum of 4 shuffled rows
 // (the first maximum with the fill value, -inf, folds away).
 // CHECK-LABEL: func.func @maxpool
-// CHECK:         scf.for
-// CHECK:           scf.for
+// CHECK:         scf.forall
 // CHECK:             %[[R:.*]] = vector.transfer_read %{{.*}} : tensor<1x3x2x8xf32>, vector<7xf32>
 // CHECK:             %[[S:.*]] = vector.shuffle %[[R]], %[[R]] [0, 2, 4, 6] : vector<7xf32>, vector<7xf32>
 // CHECK-COUNT-9:     arith.maximumf {{.*}} : vector<4xf32>
@@ -117,8 +115,7 @@ func.func @maxpool(%x: tensor<?x3x8x8xf32>) -> tensor<?x3x4x4xf32> {
 
 // Depthwise: each channel row times its own broadcast weight, per tap.
 // CHECK-LABEL: func.func @depthwise
-// CHECK:         scf.for
-// CHECK:           scf.for
+// CHECK:         scf.forall
 // CHECK:             %[[R:.*]] = vector.transfer_read %{{.*}}[%c0, %c0, %c0, %c0], %{{.*}} : tensor<1x4x3x6xf32>, vector<4xf32>
 // CHECK:             %[[W:.*]] = vector.transfer_read %arg1[%c0, %c0, %c0], %{{.*}} {in_bounds = [true], permutation_map = #{{.*}}} : tensor<4x3x3xf32>, vector<4xf32>
 // CHECK:             vector.fma %[[R]], %[[W]], %{{.*}} : vector<4xf32>
@@ -140,7 +137,7 @@ func.func @depthwise(%x: tensor<?x4x6x6xf32>, %w: tensor<4x3x3xf32>) -> tensor<?
 // Matmul with a dynamic M and a bias: one row per tile; per k, the row of
 // B times A[m, k] broadcast; the bias is added in registers.
 // CHECK-LABEL: func.func @matmul_bias
-// CHECK:         scf.for %[[M:[a-z0-9_]+]] = {{.*}} -> (tensor<?x10xf32>)
+// CHECK:         scf.forall (%[[M:[a-z0-9_]+]]) in (%{{.*}}) shared_outs({{.*}}) -> (tensor<?x10xf32>)
 // CHECK:           %[[A:.*]] = tensor.extract_slice %arg0[%[[M]], 0] [1, 64] [1, 1]
 // CHECK:           %[[ACC:.*]] = scf.for %[[K:[a-z0-9_]+]] = %c0 to %c64 step %c1 iter_args(%[[X:[a-z0-9_]+]] = %{{.*}}) -> (vector<10xf32>)
 // CHECK:             %[[B:.*]] = vector.transfer_read %arg1[%[[K]], %c0], %{{.*}} {in_bounds = [true]} : tensor<64x10xf32>, vector<10xf32>
@@ -174,7 +171,7 @@ func.func @matmul_bias(%a: tensor<?x64xf32>, %b: tensor<64x10xf32>, %bias: tenso
 // Static M: 48 columns take 3 registers, so 16 accumulators allow 5 rows;
 // 6 rows split into 2 tiles of 3.
 // CHECK-LABEL: func.func @matmul_static
-// CHECK:         scf.for %{{.*}} = %c0 to %c6 step %c3
+// CHECK:         scf.forall (%{{.*}}) = (0) to (6) step (3)
 // CHECK:           scf.for {{.*}} -> (vector<48xf32>, vector<48xf32>, vector<48xf32>)
 // CHECK-COUNT-3:     vector.fma {{.*}} : vector<48xf32>
 // CHECK-NOT:     linalg.
@@ -239,7 +236,7 @@ func.func @untouched(%x: tensor<1x2x6x10xi32>, %w: tensor<4x2x3x3xi32>, %init: t
 // A generic that transposes cannot run along rows of both operands: its
 // tiles (4 x 16 here) go through linalg::vectorize, as a transposing read.
 // CHECK-LABEL: func.func @transpose
-// CHECK:         scf.for %{{.*}} = %c0 to %c32 step %c4
+// CHECK:         scf.forall (%{{.*}}) = (0) to (32) step (4)
 // CHECK:           %[[T:.*]] = vector.transfer_read %{{.*}} {in_bounds = [true, true], permutation_map = #{{.*}}} : tensor<16x4xf32>, vector<4x16xf32>
 // CHECK:           vector.transfer_write %[[T]], %{{.*}} : vector<4x16xf32>, tensor<4x16xf32>
 // CHECK-NOT:     linalg.
@@ -259,8 +256,7 @@ func.func @transpose(%t: tensor<16x32xf32>, %ti: tensor<32x16xf32>) -> tensor<32
 // linalg::vectorize, the add runs along rows.
 // CHECK-LABEL: func.func @named
 // CHECK:         vector.transfer_read %{{.*}} {in_bounds = [true, true, true], permutation_map = #{{.*}}} : tensor<1x16x4xf32>, vector<1x4x16xf32>
-// CHECK:         scf.for
-// CHECK:           scf.for
+// CHECK:         scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (%{{.*}}, 32) step (1, 4)
 // CHECK-COUNT-4:     arith.addf %{{.*}}, %{{.*}} : vector<16xf32>
 // CHECK-NOT:     linalg.
 func.func @named(%t: tensor<?x16x32xf32>, %a: tensor<?x32x16xf32>, %ti: tensor<?x32x16xf32>, %ai: tensor<?x32x16xf32>)

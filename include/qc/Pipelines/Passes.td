@@ -85,7 +85,9 @@ def QCTileAndVectorizePass
     `linalg.fill` initializing it, tiles the last op of the chain to one
     register tile of the output with
     `scf::tileConsumerAndFuseProducersUsingSCF` (fusing the rest of the
-    group into the tile loops), and turns the tiles into vector code:
+    group into the tile loop, an `scf.forall` over the output tiles, which
+    write disjoint slices; `qc-lower-to-llvm` makes it a parallel loop run
+    through OpenMP), and turns the tiles into vector code:
 
     | anchor | output tile | kernel |
     | --- | --- | --- |
