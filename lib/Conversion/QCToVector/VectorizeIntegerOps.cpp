@@ -18,19 +18,18 @@
 // qc.requantize formula applied to the accumulator registers.
 //
 //===----------------------------------------------------------------------===//
+#include "KernelSupport.h"
+
 #include "qc/Conversion/Passes.h"
 #include "qc/Conversion/QuantTypeUtils.h"
 #include "qc/Dialect/QC/IR/QCOps.h"
-#include "qc/Dialect/QC/Transforms/Numerics.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
-#include "llvm/ADT/StringExtras.h"
 
 #include <limits>
 
@@ -41,6 +40,7 @@ namespace qc {
 
 using namespace mlir;
 using namespace qc;
+using namespace qc::kernels;
 
 namespace {
 
@@ -48,28 +48,6 @@ constexpr int64_t kLanes = 16; // i32 lanes of a zmm register
 constexpr int64_t kGroup = 4;  // bytes per lane per vpdpbusd
 
 int64_t roundUp(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
-
-/// The signed integer values of a constant weight tensor (through its
-/// quant.scast), row-major; std::nullopt when the weights are not constant.
-std::optional<SmallVector<int64_t>> constantWeights(Value weight) {
-  Value v = weight;
-  if (auto cast = v.getDefiningOp<quant::StorageCastOp>())
-    v = cast.getInput();
-  Attribute attr;
-  if (!matchPattern(v, m_Constant(&attr)))
-    return std::nullopt;
-  auto elements = dyn_cast<ElementsAttr>(attr);
-  if (!elements || !elements.getElementType().isInteger())
-    return std::nullopt;
-  auto values = elements.tryGetValues<APInt>();
-  if (!values)
-    return std::nullopt;
-  SmallVector<int64_t> out;
-  out.reserve(elements.getNumElements());
-  for (const APInt &a : *values)
-    out.push_back(a.getSExtValue());
-  return out;
-}
 
 /// Everything the kernel needs, computed at compile time.
 struct GemmPlan {
@@ -97,12 +75,8 @@ struct GemmPlan {
   // Packed weights [np/nr][kGroups][nr][4] (halved for nibbles), folded
   // bias, requant params.
   SmallVector<int8_t> packed;
-  SmallVector<int32_t> bias, mult;
-  SmallVector<int64_t> shift, roundPos, roundNeg;
-  // Whether the rounding term depends on the sign (double_round with a
-  // shift above 31 somewhere), and the smallest shift.
-  bool signedRounding = false;
-  int64_t minShift = 64;
+  SmallVector<int32_t> bias;
+  ChannelRequant requant;
   int64_t zy = 0, lo = 0, hi = 0;
   IntegerType outStorage;
 };
@@ -138,14 +112,14 @@ LogicalResult planGemm(Operation *op, Value input, Value weight, Value bias,
     os << "the result storage is wider than 32 bits";
     return failure();
   }
-  std::optional<SmallVector<int64_t>> w = constantWeights(weight);
+  std::optional<SmallVector<int64_t>> w = constantIntegers(weight);
   if (!w) {
     os << "the weights are not a constant";
     return failure();
   }
   std::optional<SmallVector<int64_t>> b;
   if (bias) {
-    b = constantWeights(bias);
+    b = constantIntegers(bias);
     if (!b) {
       os << "the bias is not a constant";
       return failure();
@@ -205,25 +179,12 @@ LogicalResult planGemm(Operation *op, Value input, Value weight, Value bias,
 
   // Requantization from the i32 accumulator (scale s_x * s_w, zero point 0)
   // to the result, per output channel, exactly as qc-lower-quant does it.
-  bool doubleRound = mode == RequantMode::double_round;
-  double sy = scaleAt(yq, 0);
-  bool perChannel = isa<quant::UniformQuantizedPerAxisType>(wq);
-  uint64_t maxAbs = uint64_t(1) << 31;
-  for (int64_t f = 0; f < np; ++f) {
-    int64_t ch = perChannel ? std::min(f, plan.n - 1) : 0;
-    double ratio = scaleAt(xq, 0) * scaleAt(wq, ch) / sy;
-    std::optional<RequantMultiplier> m = computeRequantMultiplier(ratio);
-    if (!m || !requantFitsInt64(maxAbs, *m, doubleRound)) {
-      os << "the requantization of channel " << ch
-         << " needs the split 128-bit form";
-      return failure();
-    }
-    plan.mult.push_back(m->multiplier);
-    plan.shift.push_back(m->shift);
-    plan.roundPos.push_back(requantRoundingTerm(m->shift, doubleRound, true));
-    plan.roundNeg.push_back(requantRoundingTerm(m->shift, doubleRound, false));
-    plan.signedRounding |= plan.roundPos.back() != plan.roundNeg.back();
-    plan.minShift = std::min<int64_t>(plan.minShift, m->shift);
+  std::string requantWhy;
+  if (failed(computeChannelRequant(xq, wq, yq, plan.n, np,
+                                   mode == RequantMode::double_round,
+                                   plan.requant, requantWhy))) {
+    os << requantWhy;
+    return failure();
   }
   plan.zy = zeroPointOf(yq);
   plan.lo = std::max<int64_t>(yq.getStorageTypeMin(), bounds.first);
@@ -238,14 +199,6 @@ struct PlanGlobals {
   Value packed, bias, mult, shift, roundPos, roundNeg;
 };
 
-template <typename T>
-DenseElementsAttr denseOf(ArrayRef<T> values, Type elt) {
-  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())}, elt);
-  return DenseElementsAttr::getFromRawBuffer(
-      type, ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
-                           values.size() * sizeof(T)));
-}
-
 PlanGlobals emitGlobals(OpBuilder &b, Location loc, ModuleOp module,
                         SymbolTable &symbols, const GemmPlan &plan,
                         StringRef prefix) {
@@ -253,27 +206,17 @@ PlanGlobals emitGlobals(OpBuilder &b, Location loc, ModuleOp module,
   IntegerType i8 = IntegerType::get(ctx, 8), i32 = IntegerType::get(ctx, 32),
               i64 = IntegerType::get(ctx, 64);
   auto make = [&](StringRef what, DenseElementsAttr data) -> Value {
-    auto type = MemRefType::get(data.getType().getShape(),
-                                data.getType().getElementType());
-    memref::GlobalOp global;
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(module.getBody());
-      global = memref::GlobalOp::create(
-          b, loc, b.getStringAttr((prefix + "_" + what).str()),
-          b.getStringAttr("private"), TypeAttr::get(type), data,
-          b.getUnitAttr(), b.getI64IntegerAttr(64));
-      symbols.insert(global);
-    }
-    return memref::GetGlobalOp::create(b, loc, type, global.getSymName());
+    return constantGlobal(b, loc, module, symbols, (prefix + "_" + what).str(),
+                          data);
   };
+  const ChannelRequant &rq = plan.requant;
   PlanGlobals g;
   g.packed = make("weights", denseOf<int8_t>(plan.packed, i8));
   g.bias = make("bias", denseOf<int32_t>(plan.bias, i32));
-  g.mult = make("multiplier", denseOf<int32_t>(plan.mult, i32));
-  g.shift = make("shift", denseOf<int64_t>(plan.shift, i64));
-  g.roundPos = make("round_pos", denseOf<int64_t>(plan.roundPos, i64));
-  g.roundNeg = make("round_neg", denseOf<int64_t>(plan.roundNeg, i64));
+  g.mult = make("multiplier", denseOf<int32_t>(rq.multiplier, i32));
+  g.shift = make("shift", denseOf<int64_t>(rq.shift, i64));
+  g.roundPos = make("round_pos", denseOf<int64_t>(rq.roundPos, i64));
+  g.roundNeg = make("round_neg", denseOf<int64_t>(rq.roundNeg, i64));
   return g;
 }
 
@@ -441,7 +384,7 @@ void emitTile(OpBuilder &b, Location loc, const GemmPlan &plan,
     return arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(v16i32, b.getI32IntegerAttr(v)));
   };
-  bool narrow = plan.minShift >= 32 && plan.outStorage.getWidth() <= 16;
+  bool narrow = plan.requant.minShift >= 32 && plan.outStorage.getWidth() <= 16;
   Value zero64 = splat64(0);
   auto vOut = VectorType::get({kLanes}, plan.outStorage);
   auto maskType = VectorType::get({kLanes}, b.getI1Type());
@@ -454,7 +397,7 @@ void emitTile(OpBuilder &b, Location loc, const GemmPlan &plan,
     Value mult = arith::ExtSIOp::create(b, loc, v16i64, load(g.mult, v16i32));
     Value shift = load(g.shift, v16i64);
     Value pos = load(g.roundPos, v16i64);
-    Value neg = plan.signedRounding ? load(g.roundNeg, v16i64) : Value();
+    Value neg = plan.requant.signedRounding ? load(g.roundNeg, v16i64) : Value();
     Value mask;
     if (plan.n % nr != 0) {
       Value left = arith::SubIOp::create(b, loc, im.c(plan.n), col);
@@ -466,7 +409,7 @@ void emitTile(OpBuilder &b, Location loc, const GemmPlan &plan,
       Value d = arith::ExtSIOp::create(b, loc, v16i64, acc);
       Value prod = arith::MulIOp::create(b, loc, d, mult);
       Value term = pos;
-      if (plan.signedRounding) {
+      if (plan.requant.signedRounding) {
         Value nonNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
                                              d, zero64);
         term = arith::SelectOp::create(b, loc, nonNeg, pos, neg);
@@ -683,16 +626,6 @@ Value finishResult(OpBuilder &b, Location loc, Value buffer,
   return quant::StorageCastOp::create(b, loc, resultType, t);
 }
 
-std::string symbolPrefix(Operation *op) {
-  std::string name = "__qc_ukernel";
-  if (auto nameLoc = dyn_cast<NameLoc>(op->getLoc())) {
-    name += "_";
-    for (char ch : nameLoc.getName().strref())
-      name += llvm::isAlnum(ch) ? ch : '_';
-  }
-  return name;
-}
-
 /// A rewrite of `OpTy` into a microkernel: it adds constant globals to the
 /// module's symbol table and emits parallel row loops when asked.
 template <typename OpTy>
@@ -725,7 +658,7 @@ struct VectorizeFullyConnected : KernelPattern<FullyConnectedOp> {
     IndexMath im{b, loc};
     auto module = op->getParentOfType<ModuleOp>();
     PlanGlobals g = emitGlobals(b, loc, module, symbols, plan,
-                                symbolPrefix(op));
+                                layerSymbol("__qc_ukernel", op));
     Value x = inputBuffer(b, loc, op.getInput());
     Value rows = memref::DimOp::create(b, loc, x, 0);
 
@@ -865,7 +798,7 @@ struct VectorizeConv2D : KernelPattern<Conv2DOp> {
     IndexMath im{b, loc};
     auto module = op->getParentOfType<ModuleOp>();
     PlanGlobals g = emitGlobals(b, loc, module, symbols, plan,
-                                symbolPrefix(op));
+                                layerSymbol("__qc_ukernel", op));
     // Pack: NCHW -> padded NHWC bytes, the padding (spatial and the channel
     // tail) holding the zero point's byte. Skipped when the producer, a
     // kernel too, wrote this layout directly.
