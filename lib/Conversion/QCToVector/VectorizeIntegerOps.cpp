@@ -511,8 +511,22 @@ void emitRowLoops(OpBuilder &b, Location loc, const GemmPlan &plan,
   } else {
     tiles(im.c(0), full, plan.mr);
   }
-  if (!rowsFillTiles)
+  if (rowsFillTiles)
+    return;
+  if (!plan.parallel) {
     tiles(full, rows, 1);
+    return;
+  }
+  // The rows left over, one at a time: few (fewer than a tile, all of them
+  // for M < mr, e.g. M = 1), so the threads split their column tiles too.
+  scf::ParallelOp::create(
+      b, loc, ValueRange{full, im.c(0)}, ValueRange{rows, im.c(plan.np())},
+      ValueRange{im.c(1), im.c(plan.nr())},
+      [&](OpBuilder &pb, Location, ValueRange ivs) {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(pb.getInsertionBlock(), pb.getInsertionPoint());
+        emitTile(b, loc, plan, g, packedInput, ks, ivs[0], 1, ivs[1]);
+      });
 }
 
 /// Row loops of a convolution, whose rows (output pixels) come in planes of
