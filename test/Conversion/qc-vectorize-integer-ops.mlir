@@ -64,8 +64,9 @@
 // CHECK:           arith.addi %{{.*}} : vector<16xi32>
 // CHECK:           arith.trunci %{{.*}} : vector<16xi32> to vector<16xi8>
 // CHECK:           vector.maskedstore %[[FLAT]]
-// Remainder rows one at a time.
-// CHECK:         scf.for %{{.*}} step %c1
+// Remainder rows one at a time, in parallel with their column tiles (here
+// one, so the loop is 1-D once canonicalized).
+// CHECK:         scf.parallel (%{{.*}}) = (%{{.*}}) to (%{{.*}}) step (%c1)
 // CHECK:           qc.dot_u8s8
 // CHECK-NOT:       qc.dot_u8s8
 // CHECK:           vector.maskedstore %[[FLAT]]
@@ -99,6 +100,9 @@ func.func @fc(%x: tensor<?x5x!x>) -> tensor<?x3x!y> {
 // CHECK:               vector.load %[[ROWS]]
 // CHECK-COUNT-16:      qc.dot_u8s8
 // CHECK-NOT:           arith.xori
+// The 3 rows left: (row, column tile) pairs in parallel.
+// CHECK:         scf.parallel (%{{.*}}, %{{.*}}) = (%c16, %c0) to (%c19, %c64) step (%c1, %c32)
+// CHECK-COUNT-2:   qc.dot_u8s8
 func.func @fc_wide(%x: tensor<19x64x!x>) -> tensor<19x40x!y> {
   %wc = arith.constant dense<3> : tensor<40x64xi8>
   %w = quant.scast %wc : tensor<40x64xi8> to tensor<40x64x!w>
