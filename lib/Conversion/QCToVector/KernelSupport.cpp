@@ -1,9 +1,10 @@
-//===- KernelSupport.cpp - Compile-time pieces shared by the int8 kernels -===//
+//===- KernelSupport.cpp - Pieces shared by the int8 vector kernels -------===//
 #include "KernelSupport.h"
 
 #include "qc/Conversion/QuantTypeUtils.h"
 #include "qc/Dialect/QC/Transforms/Numerics.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/Matchers.h"
@@ -70,6 +71,47 @@ Value qc::kernels::constantGlobal(OpBuilder &b, Location loc, ModuleOp module,
     symbols.insert(global);
   }
   return memref::GetGlobalOp::create(b, loc, type, global.getSymName());
+}
+
+Value qc::kernels::storageBuffer(OpBuilder &b, Location loc, Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (auto q = dyn_cast<quant::QuantizedType>(type.getElementType())) {
+    type = type.clone(IntegerType::get(b.getContext(),
+                                       q.getStorageTypeIntegralWidth()));
+    v = quant::StorageCastOp::create(b, loc, type, v);
+  }
+  auto mt = MemRefType::get(type.getShape(), type.getElementType());
+  return bufferization::ToBufferOp::create(b, loc, mt, v, /*read_only=*/true);
+}
+
+Value qc::kernels::allocBuffer(OpBuilder &b, Location loc,
+                               RankedTensorType type, Type elt,
+                               ValueRange dynamicSizes) {
+  auto mt = MemRefType::get(type.getShape(), elt);
+  return memref::AllocOp::create(b, loc, mt, dynamicSizes,
+                                 b.getI64IntegerAttr(64));
+}
+
+Value qc::kernels::flatten(OpBuilder &b, Location loc, Value buffer) {
+  auto type = cast<MemRefType>(buffer.getType());
+  if (type.getRank() == 1)
+    return buffer;
+  ReassociationIndices all;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    all.push_back(d);
+  return memref::CollapseShapeOp::create(b, loc, buffer,
+                                         ArrayRef<ReassociationIndices>{all});
+}
+
+Value qc::kernels::resultTensor(OpBuilder &b, Location loc, Value buffer,
+                                RankedTensorType resultType) {
+  auto storageType =
+      resultType.clone(cast<MemRefType>(buffer.getType()).getElementType());
+  Value t = bufferization::ToTensorOp::create(b, loc, storageType, buffer,
+                                              b.getUnitAttr(), b.getUnitAttr());
+  if (isa<quant::QuantizedType>(resultType.getElementType()))
+    return quant::StorageCastOp::create(b, loc, resultType, t);
+  return t;
 }
 
 std::string qc::kernels::layerSymbol(StringRef prefix, Operation *op) {

@@ -1,9 +1,11 @@
-//===- KernelSupport.h - Compile-time pieces shared by the int8 kernels ---===//
+//===- KernelSupport.h - Pieces shared by the int8 vector kernels ---------===//
 //
-// What the vector kernels of lib/Conversion/QCToVector compute at compile
-// time the same way: the values of constant weights and biases, the
-// per-channel requantization constants of qc.requantize's integer formula,
-// and the private constant globals that hold them.
+// What the vector kernels of lib/Conversion/QCToVector share: at compile
+// time, the values of constant weights and biases, the per-channel
+// requantization constants of qc.requantize's integer formula and the
+// private constant globals that hold them; in the rewrite, the passage of
+// operands and results between tensors and the buffers the kernels read
+// and write.
 //
 //===----------------------------------------------------------------------===//
 #ifndef QC_LIB_CONVERSION_QCTOVECTOR_KERNELSUPPORT_H
@@ -61,6 +63,27 @@ mlir::DenseElementsAttr denseOf(llvm::ArrayRef<T> values, mlir::Type elt) {
 mlir::Value constantGlobal(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::ModuleOp module, mlir::SymbolTable &symbols,
                            llvm::StringRef name, mlir::DenseElementsAttr data);
+
+/// The storage of `v` (a quantized or signless integer tensor) as a
+/// read-only buffer with the identity layout, so that rows can be read as
+/// vectors (bufferization copies a strided source into such a buffer).
+mlir::Value storageBuffer(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value v);
+
+/// A fresh 64-byte aligned buffer of `type`'s shape with elements `elt`.
+mlir::Value allocBuffer(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::RankedTensorType type, mlir::Type elt,
+                        mlir::ValueRange dynamicSizes);
+
+/// `buffer` (identity layout) as a 1-D memref.
+mlir::Value flatten(mlir::OpBuilder &b, mlir::Location loc,
+                    mlir::Value buffer);
+
+/// The tensor replacing an op whose result was written into `buffer`:
+/// `resultType` itself when it is quantized (through a quant.scast of the
+/// storage tensor).
+mlir::Value resultTensor(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value buffer, mlir::RankedTensorType resultType);
 
 /// `prefix` followed by `_` and the op's layer name (its NameLoc) with every
 /// character that is not alphanumeric replaced by `_`; `prefix` alone for

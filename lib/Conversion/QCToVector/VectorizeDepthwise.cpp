@@ -214,11 +214,7 @@ struct VectorizeDepthwise : OpRewritePattern<Conv2DOp> {
                      ? global("round_neg", denseOf<int64_t>(rq.roundNeg, i64))
                      : Value();
 
-    // The input storage as an identity-layout buffer.
-    auto storage = xType.clone(i8);
-    Value xs = quant::StorageCastOp::create(b, loc, storage, op.getInput());
-    Value x = bufferization::ToBufferOp::create(
-        b, loc, MemRefType::get(xType.getShape(), i8), xs, /*read_only=*/true);
+    Value x = storageBuffer(b, loc, op.getInput());
     Value batch = xType.isDynamicDim(0)
                       ? memref::DimOp::create(b, loc, x, 0).getResult()
                       : idx(xType.getDimSize(0));
@@ -267,11 +263,8 @@ struct VectorizeDepthwise : OpRewritePattern<Conv2DOp> {
     SmallVector<Value> dyn;
     if (yType.isDynamicDim(0))
       dyn.push_back(batch);
-    Value out = memref::AllocOp::create(
-        b, loc, MemRefType::get(yType.getShape(), p.outStorage), dyn,
-        b.getI64IntegerAttr(64));
-    Value flat = memref::CollapseShapeOp::create(
-        b, loc, out, ArrayRef<ReassociationIndices>{{0, 1, 2, 3}});
+    Value out = allocBuffer(b, loc, yType, p.outStorage, dyn);
+    Value flat = flatten(b, loc, out);
 
     auto splat = [&](Type vt, TypedAttr a) -> Value {
       return arith::ConstantOp::create(
@@ -389,10 +382,7 @@ struct VectorizeDepthwise : OpRewritePattern<Conv2DOp> {
                          });
     }
 
-    auto storageType = yType.clone(p.outStorage);
-    Value result = bufferization::ToTensorOp::create(
-        b, loc, storageType, out, b.getUnitAttr(), b.getUnitAttr());
-    b.replaceOp(op, quant::StorageCastOp::create(b, loc, yType, result));
+    b.replaceOp(op, resultTensor(b, loc, out, yType));
     return success();
   }
 };

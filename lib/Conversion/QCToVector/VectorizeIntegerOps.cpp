@@ -580,18 +580,6 @@ void emitPlaneRowLoops(OpBuilder &b, Location loc, const GemmPlan &plan,
   });
 }
 
-/// The input storage as a buffer of any layout.
-Value inputBuffer(OpBuilder &b, Location loc, Value quantized) {
-  auto qt = cast<RankedTensorType>(quantized.getType());
-  auto storage = qt.clone(IntegerType::get(
-      b.getContext(), qtypeOf(quantized).getStorageTypeIntegralWidth()));
-  Value s = quant::StorageCastOp::create(b, loc, storage, quantized);
-  // Identity layout, so that rows can be read as vectors; bufferization
-  // copies a strided source into such a buffer.
-  auto type = MemRefType::get(qt.getShape(), storage.getElementType());
-  return bufferization::ToBufferOp::create(b, loc, type, s, /*read_only=*/true);
-}
-
 /// The activation byte of a storage value: zero/sign-extended + offset.
 Value activationByte(OpBuilder &b, Location loc, Value v, const GemmPlan &plan) {
   IntegerType i8 = b.getI8Type();
@@ -620,24 +608,8 @@ struct ResultBuffer {
 
 ResultBuffer allocResult(OpBuilder &b, Location loc, RankedTensorType type,
                          ArrayRef<Value> dynamicSizes, IntegerType storage) {
-  auto mt = MemRefType::get(type.getShape(), storage);
-  Value buffer = memref::AllocOp::create(b, loc, mt, dynamicSizes,
-                                         b.getI64IntegerAttr(64));
-  ReassociationIndices all;
-  for (int64_t d = 0; d < type.getRank(); ++d)
-    all.push_back(d);
-  Value flat = memref::CollapseShapeOp::create(b, loc, buffer,
-                                               ArrayRef<ReassociationIndices>{all});
-  return {buffer, flat};
-}
-
-Value finishResult(OpBuilder &b, Location loc, Value buffer,
-                   RankedTensorType resultType) {
-  auto storageType = resultType.clone(
-      cast<MemRefType>(buffer.getType()).getElementType());
-  Value t = bufferization::ToTensorOp::create(b, loc, storageType, buffer,
-                                              b.getUnitAttr(), b.getUnitAttr());
-  return quant::StorageCastOp::create(b, loc, resultType, t);
+  Value buffer = allocBuffer(b, loc, type, storage, dynamicSizes);
+  return {buffer, flatten(b, loc, buffer)};
 }
 
 /// A rewrite of `OpTy` into a microkernel: it adds constant globals to the
@@ -673,7 +645,7 @@ struct VectorizeFullyConnected : KernelPattern<FullyConnectedOp> {
     auto module = op->getParentOfType<ModuleOp>();
     PlanGlobals g = emitGlobals(b, loc, module, symbols, plan,
                                 layerSymbol("__qc_ukernel", op));
-    Value x = inputBuffer(b, loc, op.getInput());
+    Value x = storageBuffer(b, loc, op.getInput());
     Value rows = memref::DimOp::create(b, loc, x, 0);
 
     Value packed;
@@ -723,7 +695,7 @@ struct VectorizeFullyConnected : KernelPattern<FullyConnectedOp> {
         vector::StoreOp::create(sb, sl, lanes, out.flat, ValueRange{at});
     };
     emitRowLoops(b, loc, plan, g, packed, ks, rows);
-    b.replaceOp(op, finishResult(b, loc, out.buffer, outType));
+    b.replaceOp(op, resultTensor(b, loc, out.buffer, outType));
     return success();
   }
 };
@@ -826,7 +798,7 @@ struct VectorizeConv2D : KernelPattern<Conv2DOp> {
     }
     Value x;
     if (!packed) {
-      x = inputBuffer(b, loc, op.getInput());
+      x = storageBuffer(b, loc, op.getInput());
       batch = memref::DimOp::create(b, loc, x, 0);
       packed = allocPackedInput(b, loc, batch, perImage, padByte);
     }
@@ -1034,7 +1006,7 @@ struct VectorizeConv2D : KernelPattern<Conv2DOp> {
     }
     emitPlaneRowLoops(b, loc, plan, g, packed, ks, batch, plane);
     Operation *input = op.getInput().getDefiningOp();
-    b.replaceOp(op, finishResult(b, loc, out.buffer, outType));
+    b.replaceOp(op, resultTensor(b, loc, out.buffer, outType));
     // A fused producer's placeholder result (quant.scast of an unwritten
     // bufferization.alloc_tensor) has no reader left.
     if (!x && input && isa<quant::StorageCastOp>(input) && input->use_empty()) {

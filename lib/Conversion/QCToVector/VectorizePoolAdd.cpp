@@ -16,6 +16,8 @@
 //   summed as i32 vectors, then the reference's f32 epilogue per channel.
 //
 //===----------------------------------------------------------------------===//
+#include "KernelSupport.h"
+
 #include "qc/Conversion/Passes.h"
 #include "qc/Conversion/QuantTypeUtils.h"
 #include "qc/Dialect/QC/IR/QCOps.h"
@@ -38,6 +40,7 @@ namespace qc {
 
 using namespace mlir;
 using namespace qc;
+using namespace qc::kernels;
 
 namespace {
 
@@ -90,19 +93,6 @@ void forLoop(OpBuilder &b, Location loc, Value lb, Value ub, int64_t step,
   body(loop.getInductionVar());
 }
 
-/// The storage of `v` (a quantized or signless integer tensor) as a buffer
-/// with the identity layout (bufferization copies a strided source).
-Value storageBuffer(OpBuilder &b, Location loc, Value v) {
-  auto type = cast<RankedTensorType>(v.getType());
-  if (auto q = dyn_cast<quant::QuantizedType>(type.getElementType())) {
-    type = type.clone(IntegerType::get(b.getContext(),
-                                       q.getStorageTypeIntegralWidth()));
-    v = quant::StorageCastOp::create(b, loc, type, v);
-  }
-  auto mt = MemRefType::get(type.getShape(), type.getElementType());
-  return bufferization::ToBufferOp::create(b, loc, mt, v, /*read_only=*/true);
-}
-
 /// The dynamic sizes of `buffer` (for an allocation of the same shape).
 SmallVector<Value> dynamicSizes(OpBuilder &b, Location loc, Value buffer,
                                 ArrayRef<int64_t> shape) {
@@ -113,40 +103,9 @@ SmallVector<Value> dynamicSizes(OpBuilder &b, Location loc, Value buffer,
   return out;
 }
 
-/// `buffer` as a 1-D memref (identity layout, so contiguous).
-Value flatten(OpBuilder &b, Location loc, Value buffer) {
-  auto type = cast<MemRefType>(buffer.getType());
-  if (type.getRank() == 1)
-    return buffer;
-  ReassociationIndices all;
-  for (int64_t d = 0; d < type.getRank(); ++d)
-    all.push_back(d);
-  return memref::CollapseShapeOp::create(b, loc, buffer,
-                                         ArrayRef<ReassociationIndices>{all});
-}
-
 /// Number of elements of a flat buffer.
 Value flatSize(OpBuilder &b, Location loc, Value flat) {
   return memref::DimOp::create(b, loc, flat, 0);
-}
-
-/// A fresh 64-byte aligned buffer for a result of `type` (storage `elt`).
-Value allocLike(OpBuilder &b, Location loc, RankedTensorType type, Type elt,
-                ValueRange dynSizes) {
-  auto mt = MemRefType::get(type.getShape(), elt);
-  return memref::AllocOp::create(b, loc, mt, dynSizes, b.getI64IntegerAttr(64));
-}
-
-/// The tensor replacing an op whose result was written into `buffer`.
-Value resultTensor(OpBuilder &b, Location loc, Value buffer,
-                   RankedTensorType resultType) {
-  auto storageType =
-      resultType.clone(cast<MemRefType>(buffer.getType()).getElementType());
-  Value t = bufferization::ToTensorOp::create(b, loc, storageType, buffer,
-                                              b.getUnitAttr(), b.getUnitAttr());
-  if (isa<quant::QuantizedType>(resultType.getElementType()))
-    return quant::StorageCastOp::create(b, loc, resultType, t);
-  return t;
 }
 
 /// qc-lower-integer-ops' float saturation: `r` (integer-valued f32, never
@@ -222,7 +181,7 @@ struct VectorizeAdd : OpRewritePattern<AddOp> {
 
     Value a = storageBuffer(b, loc, op.getLhs());
     Value bb = storageBuffer(b, loc, op.getRhs());
-    Value out = allocLike(b, loc, outType, storage,
+    Value out = allocBuffer(b, loc, outType, storage,
                           dynamicSizes(b, loc, a, outType.getShape()));
     Value fa = flatten(b, loc, a), fb = flatten(b, loc, bb),
           fy = flatten(b, loc, out);
@@ -312,7 +271,7 @@ struct VectorizeGlobalAvgPool : OpRewritePattern<AvgPool2DOp> {
     Type i32 = b.getI32Type(), f32 = b.getF32Type();
 
     Value x = storageBuffer(b, loc, op.getInput());
-    Value out = allocLike(b, loc, outType, storage,
+    Value out = allocBuffer(b, loc, outType, storage,
                           dynamicSizes(b, loc, x, outType.getShape()));
     Value fx = flatten(b, loc, x), fy = flatten(b, loc, out);
     Value planes = flatSize(b, loc, fy);
@@ -495,7 +454,7 @@ struct VectorizeIntegerMaxPool : OpRewritePattern<linalg::GenericOp> {
 
     Location loc = op.getLoc();
     Value x = storageBuffer(b, loc, op.getDpsInputs()[0]);
-    Value out = allocLike(b, loc, outType, elt,
+    Value out = allocBuffer(b, loc, outType, elt,
                           dynamicSizes(b, loc, x, outType.getShape()));
     Value fx = flatten(b, loc, x), fy = flatten(b, loc, out);
     Value planes = arith::DivUIOp::create(b, loc, flatSize(b, loc, fy),
