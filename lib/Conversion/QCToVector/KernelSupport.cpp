@@ -31,6 +31,46 @@ std::optional<SmallVector<int64_t>> qc::kernels::constantIntegers(Value v) {
   return out;
 }
 
+LogicalResult qc::kernels::readKernelOperands(Value input, Value weight,
+                                              Value bias, Value result,
+                                              bool exactInputBits,
+                                              KernelOperands &out,
+                                              std::string &why) {
+  out.input = qtypeOf(input);
+  out.weight = qtypeOf(weight);
+  out.result = qtypeOf(result);
+  unsigned xBits = out.input.getStorageTypeIntegralWidth();
+  if ((exactInputBits ? xBits != 8 : xBits > 8) ||
+      isa<quant::UniformQuantizedPerAxisType>(out.input)) {
+    why = exactInputBits
+              ? "the input must be per-tensor with 8-bit storage"
+              : "the input must be per-tensor with at most 8-bit storage";
+    return failure();
+  }
+  if (!out.weight.isSigned() || out.weight.getStorageTypeIntegralWidth() > 8) {
+    why = "the weights must have signed storage of at most 8 bits";
+    return failure();
+  }
+  if (out.result.getStorageTypeIntegralWidth() > 32) {
+    why = "the result storage is wider than 32 bits";
+    return failure();
+  }
+  std::optional<SmallVector<int64_t>> w = constantIntegers(weight);
+  if (!w) {
+    why = "the weights are not a constant";
+    return failure();
+  }
+  out.weights = std::move(*w);
+  if (bias) {
+    out.bias = constantIntegers(bias);
+    if (!out.bias) {
+      why = "the bias is not a constant";
+      return failure();
+    }
+  }
+  return success();
+}
+
 LogicalResult qc::kernels::computeChannelRequant(
     quant::QuantizedType x, quant::QuantizedType w, quant::QuantizedType y,
     int64_t channels, int64_t padTo, bool doubleRound, ChannelRequant &out,

@@ -26,6 +26,23 @@ namespace qc::kernels {
 /// row-major; std::nullopt when it is not a constant.
 std::optional<llvm::SmallVector<int64_t>> constantIntegers(mlir::Value v);
 
+/// The operands of a convolution or fully connected layer that a kernel
+/// can take: a per-tensor input of at most `maxInputBits` (exactly 8 when
+/// `exactInputBits`) storage bits, constant signed weights of at most 8 bits,
+/// an optional constant bias, a result of at most 32 bits.
+struct KernelOperands {
+  mlir::quant::QuantizedType input, weight, result;
+  llvm::SmallVector<int64_t> weights;
+  std::optional<llvm::SmallVector<int64_t>> bias;
+};
+
+/// Reads `input`, `weight`, `bias` (may be null) and `result` into `out`,
+/// or fails saying why in `why`.
+mlir::LogicalResult readKernelOperands(mlir::Value input, mlir::Value weight,
+                                       mlir::Value bias, mlir::Value result,
+                                       bool exactInputBits,
+                                       KernelOperands &out, std::string &why);
+
 /// qc.requantize's integer constants (docs/Numerics.md) per output channel,
 /// from an i32 accumulator of scale s_x * s_w[c] to the result's scale.
 struct ChannelRequant {

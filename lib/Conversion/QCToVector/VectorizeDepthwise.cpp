@@ -91,35 +91,17 @@ LogicalResult planDepthwise(Conv2DOp op, DepthwisePlan &p, std::string &why) {
     os << "mode float_scale has no vector epilogue";
     return failure();
   }
-  quant::QuantizedType xq = qtypeOf(op.getInput()),
-                       wq = qtypeOf(op.getWeight()),
-                       yq = qtypeOf(op.getResult());
-  if (xq.getStorageTypeIntegralWidth() != 8 ||
-      isa<quant::UniformQuantizedPerAxisType>(xq)) {
-    os << "the input must be per-tensor with 8-bit storage";
+  KernelOperands ops;
+  std::string operandsWhy;
+  if (failed(readKernelOperands(op.getInput(), op.getWeight(), op.getBias(),
+                                op.getResult(), /*exactInputBits=*/true, ops,
+                                operandsWhy))) {
+    os << operandsWhy;
     return failure();
   }
-  if (!wq.isSigned() || wq.getStorageTypeIntegralWidth() > 8) {
-    os << "the weights must have signed storage of at most 8 bits";
-    return failure();
-  }
-  if (yq.getStorageTypeIntegralWidth() > 32) {
-    os << "the result storage is wider than 32 bits";
-    return failure();
-  }
-  std::optional<SmallVector<int64_t>> wv = constantIntegers(op.getWeight());
-  if (!wv) {
-    os << "the weights are not a constant";
-    return failure();
-  }
-  std::optional<SmallVector<int64_t>> bv;
-  if (op.getBias()) {
-    bv = constantIntegers(op.getBias());
-    if (!bv) {
-      os << "the bias is not a constant";
-      return failure();
-    }
-  }
+  quant::QuantizedType xq = ops.input, wq = ops.weight, yq = ops.result;
+  const SmallVector<int64_t> &wv = ops.weights;
+  const std::optional<SmallVector<int64_t>> &bv = ops.bias;
   p.mult = p.f / p.c;
   p.h = xType.getDimSize(2);
   p.w = xType.getDimSize(3);
@@ -146,7 +128,7 @@ LogicalResult planDepthwise(Conv2DOp op, DepthwisePlan &p, std::string &why) {
   for (int64_t o = 0; o < p.f; ++o) {
     uint32_t sum = 0;
     for (int64_t t = 0; t < taps; ++t) {
-      int64_t v = (*wv)[o * taps + t];
+      int64_t v = wv[o * taps + t];
       p.weights.push_back(static_cast<int32_t>(v));
       sum += static_cast<uint32_t>(v);
     }

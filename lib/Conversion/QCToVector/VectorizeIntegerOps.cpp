@@ -97,34 +97,16 @@ LogicalResult planGemm(Operation *op, Value input, Value weight, Value bias,
     os << "mode float_scale has no vector epilogue";
     return failure();
   }
-  quant::QuantizedType xq = qtypeOf(input), wq = qtypeOf(weight),
-                       yq = qtypeOf(result);
-  if (xq.getStorageTypeIntegralWidth() > 8 ||
-      isa<quant::UniformQuantizedPerAxisType>(xq)) {
-    os << "the input must be per-tensor with at most 8-bit storage";
+  KernelOperands ops;
+  std::string operandsWhy;
+  if (failed(readKernelOperands(input, weight, bias, result,
+                                /*exactInputBits=*/false, ops, operandsWhy))) {
+    os << operandsWhy;
     return failure();
   }
-  if (!wq.isSigned() || wq.getStorageTypeIntegralWidth() > 8) {
-    os << "the weights must have signed storage of at most 8 bits";
-    return failure();
-  }
-  if (yq.getStorageTypeIntegralWidth() > 32) {
-    os << "the result storage is wider than 32 bits";
-    return failure();
-  }
-  std::optional<SmallVector<int64_t>> w = constantIntegers(weight);
-  if (!w) {
-    os << "the weights are not a constant";
-    return failure();
-  }
-  std::optional<SmallVector<int64_t>> b;
-  if (bias) {
-    b = constantIntegers(bias);
-    if (!b) {
-      os << "the bias is not a constant";
-      return failure();
-    }
-  }
+  quant::QuantizedType xq = ops.input, wq = ops.weight, yq = ops.result;
+  const SmallVector<int64_t> &w = ops.weights;
+  const std::optional<SmallVector<int64_t>> &b = ops.bias;
   auto wType = cast<RankedTensorType>(weight.getType());
   plan.n = wType.getDimSize(0);
   plan.c = c;
@@ -147,7 +129,7 @@ LogicalResult planGemm(Operation *op, Value input, Value weight, Value bias,
     for (int64_t ch = 0; ch < c; ++ch)
       for (int64_t i = 0; i < kh; ++i)
         for (int64_t j = 0; j < kw; ++j) {
-          int64_t value = (*w)[((f * c + ch) * kh + i) * kw + j];
+          int64_t value = w[((f * c + ch) * kh + i) * kw + j];
           int64_t g = (i * kw + j) * (plan.cp / kGroup) + ch / kGroup;
           int64_t at = ((f / nr * kg + g) * nr + f % nr) * kGroup + ch % kGroup;
           plan.packed[at] = static_cast<int8_t>(value);
