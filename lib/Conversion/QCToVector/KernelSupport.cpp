@@ -116,8 +116,8 @@ Value qc::kernels::constantGlobal(OpBuilder &b, Location loc, ModuleOp module,
 Value qc::kernels::storageBuffer(OpBuilder &b, Location loc, Value v) {
   auto type = cast<RankedTensorType>(v.getType());
   if (auto q = dyn_cast<quant::QuantizedType>(type.getElementType())) {
-    type = type.clone(IntegerType::get(b.getContext(),
-                                       q.getStorageTypeIntegralWidth()));
+    type = type.clone(
+        IntegerType::get(b.getContext(), q.getStorageTypeIntegralWidth()));
     v = quant::StorageCastOp::create(b, loc, type, v);
   }
   auto mt = MemRefType::get(type.getShape(), type.getElementType());

@@ -40,8 +40,8 @@ struct KernelOperands {
 /// or fails saying why in `why`.
 mlir::LogicalResult readKernelOperands(mlir::Value input, mlir::Value weight,
                                        mlir::Value bias, mlir::Value result,
-                                       bool exactInputBits,
-                                       KernelOperands &out, std::string &why);
+                                       bool exactInputBits, KernelOperands &out,
+                                       std::string &why);
 
 /// qc.requantize's integer constants (docs/Numerics.md) per output channel,
 /// from an i32 accumulator of scale s_x * s_w[c] to the result's scale.
@@ -58,17 +58,18 @@ struct ChannelRequant {
 /// the only one of per-tensor weights), then `padTo - channels` copies of
 /// the last channel's. Fails, saying why in `why`, when a channel would
 /// need the split 128-bit form of the formula.
-mlir::LogicalResult
-computeChannelRequant(mlir::quant::QuantizedType x, mlir::quant::QuantizedType w,
-                      mlir::quant::QuantizedType y, int64_t channels,
-                      int64_t padTo, bool doubleRound, ChannelRequant &out,
-                      std::string &why);
+mlir::LogicalResult computeChannelRequant(mlir::quant::QuantizedType x,
+                                          mlir::quant::QuantizedType w,
+                                          mlir::quant::QuantizedType y,
+                                          int64_t channels, int64_t padTo,
+                                          bool doubleRound, ChannelRequant &out,
+                                          std::string &why);
 
 /// A dense 1-D attribute of `values` with element type `elt`.
 template <typename T>
 mlir::DenseElementsAttr denseOf(llvm::ArrayRef<T> values, mlir::Type elt) {
-  auto type = mlir::RankedTensorType::get(
-      {static_cast<int64_t>(values.size())}, elt);
+  auto type =
+      mlir::RankedTensorType::get({static_cast<int64_t>(values.size())}, elt);
   return mlir::DenseElementsAttr::getFromRawBuffer(
       type, llvm::ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
                                  values.size() * sizeof(T)));
@@ -93,8 +94,7 @@ mlir::Value allocBuffer(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::ValueRange dynamicSizes);
 
 /// `buffer` (identity layout) as a 1-D memref.
-mlir::Value flatten(mlir::OpBuilder &b, mlir::Location loc,
-                    mlir::Value buffer);
+mlir::Value flatten(mlir::OpBuilder &b, mlir::Location loc, mlir::Value buffer);
 
 /// The tensor replacing an op whose result was written into `buffer`:
 /// `resultType` itself when it is quantized (through a quant.scast of the

@@ -82,9 +82,10 @@ LogicalResult planDepthwise(Conv2DOp op, DepthwisePlan &p, std::string &why) {
     }
   p.c = xType.getDimSize(1);
   p.f = wType.getDimSize(0);
-  if (static_cast<int64_t>(op.getGroups()) != p.c || p.c == 1 || wType.getDimSize(1) != 1) {
-    os << "not a depthwise convolution (groups = " << op.getGroups()
-       << ", " << p.c << " input channels)";
+  if (static_cast<int64_t>(op.getGroups()) != p.c || p.c == 1 ||
+      wType.getDimSize(1) != 1) {
+    os << "not a depthwise convolution (groups = " << op.getGroups() << ", "
+       << p.c << " input channels)";
     return failure();
   }
   if (op.getMode() == RequantMode::float_scale) {
@@ -212,8 +213,9 @@ struct VectorizeDepthwise : OpRewritePattern<Conv2DOp> {
         ValueRange{rounded}, b.getI64IntegerAttr(64));
     auto v64i8 = VectorType::get({64}, i8);
     Value zxVector = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(
-                    v64i8, b.getI8IntegerAttr(static_cast<int8_t>(p.zx))));
+        b, loc,
+        DenseElementsAttr::get(v64i8,
+                               b.getI8IntegerAttr(static_cast<int8_t>(p.zx))));
     scf::ForOp::create(b, loc, idx(0), rounded, idx(64), ValueRange{},
                        [&](OpBuilder &fb, Location fl, Value i, ValueRange) {
                          vector::StoreOp::create(fb, fl, zxVector, padded,
@@ -234,9 +236,9 @@ struct VectorizeDepthwise : OpRewritePattern<Conv2DOp> {
           Value ch = arith::RemUIOp::create(b, fl, plane, idx(p.c));
           Value row = vector::LoadOp::create(b, fl, rowType, x,
                                              ValueRange{n, ch, y, idx(0)});
-          Value at = add(add(mul(plane, planeBytes),
-                             mul(add(y, idx(p.padTop)), p.wpp)),
-                         idx(p.padLeft));
+          Value at = add(
+              add(mul(plane, planeBytes), mul(add(y, idx(p.padTop)), p.wpp)),
+              idx(p.padLeft));
           vector::StoreOp::create(b, fl, row, padded, ValueRange{at});
           scf::YieldOp::create(fb, fl);
         });
@@ -264,16 +266,17 @@ struct VectorizeDepthwise : OpRewritePattern<Conv2DOp> {
       Value n = arith::DivUIOp::create(b, loc, no, idx(p.f));
       Value o = arith::RemUIOp::create(b, loc, no, idx(p.f));
       Value inChannel =
-          p.mult == 1 ? o
-                      : arith::DivUIOp::create(b, loc, o, idx(p.mult)).getResult();
+          p.mult == 1
+              ? o
+              : arith::DivUIOp::create(b, loc, o, idx(p.mult)).getResult();
       Value inPlane = add(mul(n, p.c), inChannel);
       Value inBase = mul(inPlane, planeBytes);
       SmallVector<Value> w;
       for (int64_t t = 0; t < taps; ++t)
         w.push_back(broadcastLoad(gWeights, add(mul(o, taps), idx(t)), v16i32));
       Value bias = broadcastLoad(gBias, o, v16i32);
-      Value mult = arith::ExtSIOp::create(
-          b, loc, v16i64, broadcastLoad(gMult, o, v16i32));
+      Value mult = arith::ExtSIOp::create(b, loc, v16i64,
+                                          broadcastLoad(gMult, o, v16i32));
       Value shift = broadcastLoad(gShift, o, v16i64);
       Value pos = broadcastLoad(gPos, o, v16i64);
       Value neg = rq.signedRounding ? broadcastLoad(gNeg, o, v16i64) : Value();
@@ -285,8 +288,8 @@ struct VectorizeDepthwise : OpRewritePattern<Conv2DOp> {
             OpBuilder::InsertionGuard guard(b);
             b.setInsertionPoint(fb.getInsertionBlock(), fb.getInsertionPoint());
             Value oy = arith::DivUIOp::create(b, loc, t, idx(tiles));
-            Value ox = mul(arith::RemUIOp::create(b, loc, t, idx(tiles)),
-                           kLanes);
+            Value ox =
+                mul(arith::RemUIOp::create(b, loc, t, idx(tiles)), kLanes);
             Value acc = bias;
             auto wide = VectorType::get({kLanes * p.sw}, i8);
             auto v16i8 = VectorType::get({kLanes}, i8);
@@ -294,8 +297,8 @@ struct VectorizeDepthwise : OpRewritePattern<Conv2DOp> {
             for (int64_t l = 0; l < kLanes; ++l)
               pick.push_back(l * p.sw);
             for (int64_t i = 0; i < p.kh; ++i) {
-              Value rowAt = add(inBase, mul(add(mul(oy, p.sh), idx(i * p.dh)),
-                                            p.wpp));
+              Value rowAt =
+                  add(inBase, mul(add(mul(oy, p.sh), idx(i * p.dh)), p.wpp));
               for (int64_t j = 0; j < p.kw; ++j) {
                 Value at = add(rowAt, add(mul(ox, p.sw), idx(j * p.dw)));
                 Value bytes;
@@ -312,8 +315,8 @@ struct VectorizeDepthwise : OpRewritePattern<Conv2DOp> {
                                      .getResult()
                                : arith::ExtUIOp::create(b, loc, v16i32, bytes)
                                      .getResult();
-                acc = add(acc, arith::MulIOp::create(b, loc, xi,
-                                                     w[i * p.kw + j]));
+                acc = add(acc,
+                          arith::MulIOp::create(b, loc, xi, w[i * p.kw + j]));
               }
             }
             // qc.requantize's integer formula, in i64 lanes.
@@ -321,19 +324,19 @@ struct VectorizeDepthwise : OpRewritePattern<Conv2DOp> {
             Value prod = arith::MulIOp::create(b, loc, d, mult);
             Value term = pos;
             if (rq.signedRounding) {
-              Value nonNeg = arith::CmpIOp::create(
-                  b, loc, arith::CmpIPredicate::sge, d,
-                  splat(v16i64, b.getI64IntegerAttr(0)));
+              Value nonNeg =
+                  arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, d,
+                                        splat(v16i64, b.getI64IntegerAttr(0)));
               term = arith::SelectOp::create(b, loc, nonNeg, pos, neg);
             }
             Value r = arith::ShRSIOp::create(
                 b, loc, arith::AddIOp::create(b, loc, prod, term), shift);
             if (p.zy != 0)
               r = add(r, splat(v16i64, b.getI64IntegerAttr(p.zy)));
-            r = arith::MaxSIOp::create(b, loc, r,
-                                       splat(v16i64, b.getI64IntegerAttr(p.lo)));
-            r = arith::MinSIOp::create(b, loc, r,
-                                       splat(v16i64, b.getI64IntegerAttr(p.hi)));
+            r = arith::MaxSIOp::create(
+                b, loc, r, splat(v16i64, b.getI64IntegerAttr(p.lo)));
+            r = arith::MinSIOp::create(
+                b, loc, r, splat(v16i64, b.getI64IntegerAttr(p.hi)));
             Value y = arith::TruncIOp::create(b, loc, vOut, r);
             Value left = arith::SubIOp::create(b, loc, idx(p.ow), ox);
             Value mask = vector::CreateMaskOp::create(b, loc, maskType,
