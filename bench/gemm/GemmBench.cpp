@@ -214,55 +214,68 @@ std::string floatList(llvm::ArrayRef<float> v) {
   return s;
 }
 
+std::string dims(llvm::ArrayRef<int64_t> d) {
+  std::string s;
+  for (int64_t v : d)
+    s += std::to_string(v) + "x";
+  return s;
+}
+
+/// A function @name(%x) -> %y around one integer layer `op` (its text up to
+/// the types, operands %x, %qw, %qb): u8 input with p's scale and zero
+/// point, i8 result, the weights `w` of shape `wShape` stored as `wStorage`
+/// with element type `wQuant` and p's per-channel scales, and the i32 bias
+/// of scale s_x * s_w, both as constants.
+std::string int8LayerModule(const Int8Operands &p, llvm::StringRef name,
+                            llvm::ArrayRef<int64_t> xShape,
+                            llvm::ArrayRef<int64_t> yShape,
+                            llvm::ArrayRef<int64_t> wShape,
+                            llvm::ArrayRef<int8_t> w, llvm::StringRef wStorage,
+                            llvm::StringRef wQuant, llvm::StringRef op) {
+  std::string xT = "tensor<" + dims(xShape) + "!quant.uniform<u8:f32, " +
+                   llvm::formatv("{0:e}", double(p.xScale)).str() + ":" +
+                   std::to_string(p.xZp) + ">>";
+  std::string yT = "tensor<" + dims(yShape) + "!quant.uniform<i8:f32, " +
+                   llvm::formatv("{0:e}", double(p.yScale)).str() + ":" +
+                   std::to_string(p.yZp) + ">>";
+  std::string wS = "tensor<" + dims(wShape) + wStorage.str() + ">";
+  std::string wT = "tensor<" + dims(wShape) + "!quant.uniform<" + wQuant.str() +
+                   ":f32:0, {" + floatList(p.wScales) + "}>>";
+  int64_t channels = static_cast<int64_t>(p.wScales.size());
+  std::vector<float> bScales(channels);
+  for (int64_t j = 0; j < channels; ++j)
+    bScales[j] = p.xScale * p.wScales[j];
+  std::string bS = "tensor<" + std::to_string(channels) + "xi32>";
+  std::string bT = "tensor<" + std::to_string(channels) +
+                   "x!quant.uniform<i32:f32:0, {" + floatList(bScales) + "}>>";
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "func.func @" << name << "(%x: " << xT << ") -> " << yT << " {\n"
+     << "  %w = arith.constant dense<" << hexBytes(w.data(), w.size())
+     << "> : " << wS << "\n"
+     << "  %qw = quant.scast %w : " << wS << " to " << wT << "\n"
+     << "  %b = arith.constant dense<"
+     << hexBytes(p.bias.data(), p.bias.size() * 4) << "> : " << bS << "\n"
+     << "  %qb = quant.scast %b : " << bS << " to " << bT << "\n"
+     << "  %y = " << op << " : " << xT << ", " << wT << ", " << bT << " -> "
+     << yT << "\n"
+     << "  return %y : " << yT << "\n}\n";
+  return s;
+}
+
 /// `int4`: the weights as i4 (the int8 weights >> 4, clamped to -7..7), the
 /// same problem otherwise (a dense i4 constant holds one element per byte
 /// in its hex form).
 std::string int8Module(const Int8Problem &p, bool int4 = false) {
-  std::string xT = "tensor<" + std::to_string(p.m) + "x" + std::to_string(p.k) +
-                   "x!quant.uniform<u8:f32, " +
-                   llvm::formatv("{0:e}", double(p.xScale)).str() + ":" +
-                   std::to_string(p.xZp) + ">>";
-  std::string yT = "tensor<" + std::to_string(p.m) + "x" + std::to_string(p.n) +
-                   "x!quant.uniform<i8:f32, " +
-                   llvm::formatv("{0:e}", double(p.yScale)).str() + ":" +
-                   std::to_string(p.yZp) + ">>";
-  std::string wS = "tensor<" + std::to_string(p.n) + "x" + std::to_string(p.k) +
-                   "xi8>";
-  std::string wT = "tensor<" + std::to_string(p.n) + "x" + std::to_string(p.k) +
-                   (int4 ? "x!quant.uniform<i4<-7:7>:f32:0, {"
-                         : "x!quant.uniform<i8<-127:127>:f32:0, {") +
-                   floatList(p.wScales) + "}>>";
-  std::string w4S = "tensor<" + std::to_string(p.n) + "x" +
-                    std::to_string(p.k) + "xi4>";
   std::vector<int8_t> w4;
   if (int4)
     for (int8_t v : p.w)
       w4.push_back(static_cast<int8_t>(std::clamp(v >> 4, -7, 7)));
-  std::vector<float> bScales(p.n);
-  for (int64_t j = 0; j < p.n; ++j)
-    bScales[j] = p.xScale * p.wScales[j];
-  std::string bS = "tensor<" + std::to_string(p.n) + "xi32>";
-  std::string bT = "tensor<" + std::to_string(p.n) +
-                   "x!quant.uniform<i32:f32:0, {" + floatList(bScales) + "}>>";
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "func.func @fc(%x: " << xT << ") -> " << yT << " {\n";
-  if (int4)
-    os << "  %w = arith.constant dense<" << hexBytes(w4.data(), w4.size())
-       << "> : " << w4S << "\n"
-       << "  %qw = quant.scast %w : " << w4S << " to " << wT << "\n";
-  else
-    os << "  %w = arith.constant dense<" << hexBytes(p.w.data(), p.w.size())
-       << "> : " << wS << "\n"
-       << "  %qw = quant.scast %w : " << wS << " to " << wT << "\n";
-  os
-     << "  %b = arith.constant dense<"
-     << hexBytes(p.bias.data(), p.bias.size() * 4) << "> : " << bS << "\n"
-     << "  %qb = quant.scast %b : " << bS << " to " << bT << "\n"
-     << "  %y = qc.fully_connected %x, %qw, %qb clamp_min = 0.0 : " << xT
-     << ", " << wT << ", " << bT << " -> " << yT << "\n"
-     << "  return %y : " << yT << "\n}\n";
-  return s;
+  return int8LayerModule(
+      p, "fc", {p.m, p.k}, {p.m, p.n}, {p.n, p.k},
+      int4 ? llvm::ArrayRef<int8_t>(w4) : llvm::ArrayRef<int8_t>(p.w),
+      int4 ? "i4" : "i8", int4 ? "i4<-7:7>" : "i8<-127:127>",
+      "qc.fully_connected %x, %qw, %qb clamp_min = 0.0");
 }
 
 ConvProblem makeConvProblem(const ConvLayer &l, int64_t batch, uint64_t seed) {
@@ -273,49 +286,16 @@ ConvProblem makeConvProblem(const ConvLayer &l, int64_t batch, uint64_t seed) {
   return p;
 }
 
-std::string dims(std::initializer_list<int64_t> d) {
-  std::string s;
-  for (int64_t v : d)
-    s += std::to_string(v) + "x";
-  return s;
-}
-
 /// One qc.conv2d (u8 input with zero point 3, per-channel i8 weights, i32
 /// bias, ReLU clamp, i8 result), as quant-compile would leave it.
 std::string convInt8Module(const ConvProblem &p) {
-  std::string xT = "tensor<" + dims({p.n, p.c, p.h, p.width}) +
-                   "!quant.uniform<u8:f32, " +
-                   llvm::formatv("{0:e}", double(p.xScale)).str() + ":" +
-                   std::to_string(p.xZp) + ">>";
-  std::string yT = "tensor<" + dims({p.n, p.f, p.oh(), p.ow()}) +
-                   "!quant.uniform<i8:f32, " +
-                   llvm::formatv("{0:e}", double(p.yScale)).str() + ":" +
-                   std::to_string(p.yZp) + ">>";
-  std::string wS = "tensor<" + dims({p.f, p.c, p.kh, p.kw}) + "i8>";
-  std::string wT = "tensor<" + dims({p.f, p.c, p.kh, p.kw}) +
-                   "!quant.uniform<i8:f32:0, {" + floatList(p.wScales) + "}>>";
-  std::vector<float> bScales(p.f);
-  for (int64_t j = 0; j < p.f; ++j)
-    bScales[j] = p.xScale * p.wScales[j];
-  std::string bS = "tensor<" + std::to_string(p.f) + "xi32>";
-  std::string bT = "tensor<" + std::to_string(p.f) +
-                   "x!quant.uniform<i32:f32:0, {" + floatList(bScales) + "}>>";
   std::string st = std::to_string(p.stride), pd = std::to_string(p.pad);
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "func.func @conv(%x: " << xT << ") -> " << yT << " {\n"
-     << "  %w = arith.constant dense<" << hexBytes(p.w.data(), p.w.size())
-     << "> : " << wS << "\n"
-     << "  %qw = quant.scast %w : " << wS << " to " << wT << "\n"
-     << "  %b = arith.constant dense<"
-     << hexBytes(p.bias.data(), p.bias.size() * 4) << "> : " << bS << "\n"
-     << "  %qb = quant.scast %b : " << bS << " to " << bT << "\n"
-     << "  %y = qc.conv2d %x, %qw, %qb strides = [" << st << ", " << st
-     << "] padding = [" << pd << ", " << pd << ", " << pd << ", " << pd
-     << "] dilations = [1, 1] groups = 1 clamp_min = 0.0 : " << xT << ", " << wT
-     << ", " << bT << " -> " << yT << "\n"
-     << "  return %y : " << yT << "\n}\n";
-  return s;
+  return int8LayerModule(
+      p, "conv", {p.n, p.c, p.h, p.width}, {p.n, p.f, p.oh(), p.ow()},
+      {p.f, p.c, p.kh, p.kw}, p.w, "i8", "i8",
+      "qc.conv2d %x, %qw, %qb strides = [" + st + ", " + st + "] padding = [" +
+          pd + ", " + pd + ", " + pd + ", " + pd +
+          "] dilations = [1, 1] groups = 1 clamp_min = 0.0");
 }
 
 /// The same layer in f32: zero padding, a filled accumulator, the linalg
