@@ -74,9 +74,30 @@ static dnnl::primitive_attr int8Attr(float xScale, float yScale,
   return attr;
 }
 
+/// Builds `Primitive` from `pd`, reorders the user's source and weights
+/// into the layouts it prefers (once, untimed), and times it.
+template <typename Primitive, typename PrimitiveDesc>
+static Timing timeInPreferredLayouts(const PrimitiveDesc &pd, dnnl::engine &eng,
+                                     dnnl::stream &strm, dnnl::memory srcUser,
+                                     dnnl::memory weiUser, dnnl::memory bias,
+                                     const TimingPolicy &policy,
+                                     const Variant &v) {
+  Primitive prim(pd);
+  dnnl::memory src(pd.src_desc(), eng), wei(pd.weights_desc(), eng),
+      dst(pd.dst_desc(), eng);
+  dnnl::reorder(srcUser, src).execute(strm, srcUser, src);
+  dnnl::reorder(weiUser, wei).execute(strm, weiUser, wei);
+  std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, src},
+                                             {DNNL_ARG_WEIGHTS, wei},
+                                             {DNNL_ARG_BIAS, bias},
+                                             {DNNL_ARG_DST, dst}};
+  Timing t = timeExecutions(prim, strm, args, policy);
+  t.note = std::string(v.name) + ", " + pd.impl_info_str();
+  return t;
+}
+
 static Timing runVariant(const Int8Problem &p, const TimingPolicy &policy,
                          const Variant &v) {
-  Timing t;
   dnnl::engine eng(dnnl::engine::kind::cpu, 0);
   dnnl::stream strm(eng);
   dnnl::memory::dims srcDims{p.m, p.k}, weiDims{p.k, p.n}, biasDims{1, p.n},
@@ -95,21 +116,12 @@ static Timing runVariant(const Int8Problem &p, const TimingPolicy &policy,
 
   dnnl::matmul::desc desc(srcMd, weiAny, biasMd, dstMd);
   dnnl::matmul::primitive_desc pd(desc, attr, eng);
-  dnnl::matmul prim(pd);
-
-  dnnl::memory src(srcMd, eng, const_cast<uint8_t *>(p.x.data()));
-  dnnl::memory weiU(weiUser, eng, const_cast<int8_t *>(p.w.data()));
-  dnnl::memory wei(pd.weights_desc(), eng);
-  dnnl::reorder(weiU, wei).execute(strm, weiU, wei);
-  dnnl::memory bias(biasMd, eng, const_cast<int32_t *>(p.bias.data()));
-  dnnl::memory dst(dstMd, eng);
-  std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, src},
-                                             {DNNL_ARG_WEIGHTS, wei},
-                                             {DNNL_ARG_BIAS, bias},
-                                             {DNNL_ARG_DST, dst}};
-  t = timeExecutions(prim, strm, args, policy);
-  t.note = std::string(v.name) + ", " + pd.impl_info_str();
-  return t;
+  return timeInPreferredLayouts<dnnl::matmul>(
+      pd, eng, strm,
+      dnnl::memory(srcMd, eng, const_cast<uint8_t *>(p.x.data())),
+      dnnl::memory(weiUser, eng, const_cast<int8_t *>(p.w.data())),
+      dnnl::memory(biasMd, eng, const_cast<int32_t *>(p.bias.data())), policy,
+      v);
 }
 
 static Timing runConvVariant(const ConvProblem &p, const TimingPolicy &policy,
@@ -130,24 +142,14 @@ static Timing runConvVariant(const ConvProblem &p, const TimingPolicy &policy,
       srcAny, weiAny, biasMd, dstAny, {p.stride, p.stride}, {p.pad, p.pad},
       {p.pad, p.pad});
   dnnl::convolution_forward::primitive_desc pd(desc, attr, eng);
-  dnnl::convolution_forward prim(pd);
-
-  dnnl::memory srcU({srcDims, dt::u8, tag::nchw}, eng,
-                    const_cast<uint8_t *>(p.x.data()));
-  dnnl::memory weiU({weiDims, dt::s8, tag::oihw}, eng,
-                    const_cast<int8_t *>(p.w.data()));
-  dnnl::memory src(pd.src_desc(), eng), wei(pd.weights_desc(), eng);
-  dnnl::reorder(srcU, src).execute(strm, srcU, src);
-  dnnl::reorder(weiU, wei).execute(strm, weiU, wei);
-  dnnl::memory bias(biasMd, eng, const_cast<int32_t *>(p.bias.data()));
-  dnnl::memory dst(pd.dst_desc(), eng);
-  std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, src},
-                                             {DNNL_ARG_WEIGHTS, wei},
-                                             {DNNL_ARG_BIAS, bias},
-                                             {DNNL_ARG_DST, dst}};
-  Timing t = timeExecutions(prim, strm, args, policy);
-  t.note = std::string(v.name) + ", " + pd.impl_info_str();
-  return t;
+  return timeInPreferredLayouts<dnnl::convolution_forward>(
+      pd, eng, strm,
+      dnnl::memory({srcDims, dt::u8, tag::nchw}, eng,
+                   const_cast<uint8_t *>(p.x.data())),
+      dnnl::memory({weiDims, dt::s8, tag::oihw}, eng,
+                   const_cast<int8_t *>(p.w.data())),
+      dnnl::memory(biasMd, eng, const_cast<int32_t *>(p.bias.data())), policy,
+      v);
 }
 
 // The full problem first; an implementation without zero-point support for
