@@ -45,6 +45,14 @@ int64_t qc::zeroPointOf(quant::QuantizedType t) {
   return 0;
 }
 
+APFloat qc::toF32(double value) {
+  APFloat f(value);
+  bool losesInfo = false;
+  (void)f.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven,
+                  &losesInfo);
+  return f;
+}
+
 namespace {
 
 //===----------------------------------------------------------------------===//
@@ -72,15 +80,6 @@ RankedTensorType storageTensorType(Type quantizedTensor) {
 IntegerType wideTypeFor(IntegerType storage) {
   return IntegerType::get(storage.getContext(),
                           storage.getWidth() <= 16 ? 32 : 64);
-}
-
-/// `value` rounded to f32, ties to even.
-APFloat toF32(double value) {
-  APFloat f(value);
-  bool losesInfo = false;
-  (void)f.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven,
-                  &losesInfo);
-  return f;
 }
 
 /// Accumulator scales of a conv2d / fully_connected: s_x * s_w per weight

@@ -48,15 +48,6 @@ constexpr int64_t kLanes = 16; // f32 / i32 lanes of a zmm register
 // Output row chunk of the max pool: at most this many results per vector.
 constexpr int64_t kPoolChunk = 32;
 
-/// `value` rounded to f32, ties to even (as qc-lower-integer-ops does).
-APFloat toF32(double value) {
-  APFloat f(value);
-  bool losesInfo = false;
-  (void)f.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven,
-                  &losesInfo);
-  return f;
-}
-
 Value cIndex(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
