@@ -9,12 +9,10 @@
 import os
 import sys
 
-import numpy as np
-
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from reference import (Case, activation_type, add_ref, main_workdir,  # noqa: E402
-                       output_type, run_cases, storage_bounds, tensor_type)
+from reference import (Case, activation_type, add_ref,  # noqa: E402
+                       output_type, run_seeded, storage_bounds, tensor_type)
 
 # name, shape, lhs signed, rhs signed, result signed, options
 CONFIGS = [
@@ -65,13 +63,9 @@ def make_case(rng, seed, config):
 
 
 def main():
-    workdir = main_workdir()
-    cases = []
-    for seed in range(4):
-        rng = np.random.default_rng(4000 + seed)
-        for config in CONFIGS:
-            cases.append(make_case(rng, seed, config))
-    run_cases(cases, workdir, "add")
+    run_seeded(CONFIGS,
+               lambda rng, seed, _, config: make_case(rng, seed, config),
+               4000, "add", seeds=4)
 
 
 if __name__ == "__main__":

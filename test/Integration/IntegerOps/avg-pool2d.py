@@ -11,12 +11,10 @@
 import os
 import sys
 
-import numpy as np
-
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from reference import (Case, activation_type, avg_pool2d_ref,  # noqa: E402
-                       main_workdir, output_type, run_cases, tensor_type)
+                       output_type, run_seeded, tensor_type)
 
 # name, (N, C, H, W), kernel, strides, padding, count_include_pad, options
 CONFIGS = [
@@ -77,13 +75,9 @@ def make_case(rng, seed, config):
 
 
 def main():
-    workdir = main_workdir()
-    cases = []
-    for seed in range(3):
-        rng = np.random.default_rng(5000 + seed)
-        for config in CONFIGS:
-            cases.append(make_case(rng, seed, config))
-    run_cases(cases, workdir, "avg_pool2d")
+    run_seeded(CONFIGS,
+               lambda rng, seed, _, config: make_case(rng, seed, config),
+               5000, "avg_pool2d")
 
 
 if __name__ == "__main__":

@@ -8,13 +8,10 @@
 import os
 import sys
 
-import numpy as np
-
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from reference import (Case, activation_type, main_workdir,  # noqa: E402
-                       matmul_acc, output_type, requantize_acc, run_cases,
-                       tensor_type)
+from reference import (Case, activation_type, matmul_acc,  # noqa: E402
+                       output_type, requantize_acc, run_seeded, tensor_type)
 
 MODES = ("double_round", "single_round", "float_scale")
 
@@ -62,13 +59,7 @@ def make_case(rng, seed, index, config):
 
 
 def main():
-    workdir = main_workdir()
-    cases = []
-    for seed in range(3):
-        rng = np.random.default_rng(3000 + seed)
-        for i, config in enumerate(CONFIGS):
-            cases.append(make_case(rng, seed, i, config))
-    run_cases(cases, workdir, "matmul")
+    run_seeded(CONFIGS, make_case, 3000, "matmul")
 
 
 if __name__ == "__main__":

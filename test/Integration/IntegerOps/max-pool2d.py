@@ -16,7 +16,7 @@ import numpy as np
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from reference import Case, main_workdir, run_cases  # noqa: E402
+from reference import Case, run_seeded  # noqa: E402
 
 # name, (N, C, H, W), kernel, strides, dilations, signed, fill, dynamic dims
 CONFIGS = [
@@ -95,13 +95,9 @@ def make_case(rng, seed, config):
 
 
 def main():
-    workdir = main_workdir()
-    cases = []
-    for seed in range(3):
-        rng = np.random.default_rng(7000 + seed)
-        for config in CONFIGS:
-            cases.append(make_case(rng, seed, config))
-    run_cases(cases, workdir, "max_pool2d")
+    run_seeded(CONFIGS,
+               lambda rng, seed, _, config: make_case(rng, seed, config),
+               7000, "max_pool2d")
 
 
 if __name__ == "__main__":
