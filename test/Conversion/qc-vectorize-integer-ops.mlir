@@ -28,7 +28,9 @@
 // The bias absorbs -(zx + 128) * sum_k w: 100 - 125 * 15, -200 + 125 * 15.
 // CHECK-DAG: memref.global "private" constant @__qc_ukernel_bias : memref<16xi32> = dense<[-1775, 1675, 300, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>
 // CHECK-DAG: memref.global "private" constant @__qc_ukernel_multiplier : memref<16xi32>
-// CHECK-DAG: memref.global "private" constant @__qc_ukernel_shift : memref<16xi64>
+// Shifts 36, 35, 35 (the padding copies the last channel's), each block of
+// 16 channels stored as its 8 even channels, then its 8 odd ones less 32.
+// CHECK-DAG: memref.global "private" constant @__qc_ukernel_shift : memref<16xi64> = dense<[36, 35, 35, 35, 35, 35, 35, 35, 3, 3, 3, 3, 3, 3, 3, 3]>
 // CHECK-DAG: memref.global "private" constant @__qc_ukernel_round_pos : memref<16xi64>
 // CHECK-DAG: memref.global "private" constant @__qc_ukernel_round_neg : memref<16xi64>
 // CHECK-LABEL: func.func @fc
@@ -40,25 +42,41 @@
 // CHECK:         %[[FLAT:.*]] = memref.collapse_shape %[[OUT]]
 // Full tiles of 16 rows (one 16-lane column vector: 16 accumulators), in
 // parallel.
-// CHECK:         scf.parallel (%{{.*}}) = (%c0) to (%{{.*}}) step (%c16)
-// CHECK:           scf.for {{.*}} iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
-// CHECK:             vector.load %{{.*}} : memref<128xi8>, vector<64xi8>
-// CHECK:             vector.load %[[PACK]][%{{.*}}] : memref<?xi8>, vector<4xi8>
-// CHECK:             vector.broadcast %{{.*}} : i32 to vector<16xi32>
-// CHECK:             qc.dot_u8s8 %{{.*}}, %{{.*}}, %{{.*}} : vector<64xi8> -> vector<16xi32>
-// CHECK-COUNT-15:    qc.dot_u8s8
+// Every row of a tile is addressed from the first one's base (rows of
+// Kp = 8 bytes). The two 4-byte groups of K are unrolled (no loop): 16 dot
+// products each.
+// CHECK:         scf.parallel (%[[M0:.*]]) = (%c0) to (%{{.*}}) step (%c16)
+// CHECK:           %[[BASE:.*]] = arith.muli %[[M0]], %c8 : index
+// CHECK:           arith.addi %[[BASE]], %c8 : index
+// CHECK-NOT:       scf.for
+// CHECK:           vector.load %{{.*}} : memref<128xi8>, vector<64xi8>
+// CHECK:           vector.load %[[PACK]][%{{.*}}] : memref<?xi8>, vector<4xi8>
+// CHECK:           vector.broadcast %{{.*}} : i32 to vector<16xi32>
+// CHECK:           qc.dot_u8s8 %{{.*}}, %{{.*}}, %{{.*}} : vector<64xi8> -> vector<16xi32>
+// CHECK-COUNT-15:  qc.dot_u8s8
+// CHECK:           vector.load %{{.*}} : memref<128xi8>, vector<64xi8>
+// CHECK-COUNT-16:  qc.dot_u8s8
 // Epilogue: bias, the i64 multiply/round/shift of qc.requantize (the
-// rounding term picked by the sign: double_round with shifts above 31),
-// then, all shifts being >= 32, clamp (ReLU and u8, less the zero point)
-// and zero point in i32, narrowing, masked store of the 3 valid lanes.
+// rounding term picked by the sign: double_round with shifts above 31) on
+// the even and the odd i32 lanes as i64 lanes of the same register (every
+// shift >= 32, positive multipliers), one blend, then clamp (ReLU and u8,
+// less the zero point) and zero point in i32, narrowing, masked store of
+// the 3 valid lanes.
 // CHECK:           vector.{{create|constant}}_mask {{.*}} : vector<16xi1>
-// CHECK:           arith.addi %{{.*}} : vector<16xi32>
-// CHECK:           arith.extsi %{{.*}} : vector<16xi32> to vector<16xi64>
-// CHECK:           arith.muli %{{.*}} : vector<16xi64>
-// CHECK:           arith.cmpi sge
+// CHECK:           %[[ACC:.*]] = arith.addi %{{.*}} : vector<16xi32>
+// CHECK:           %[[X:.*]] = vector.bitcast %[[ACC]] : vector<16xi32> to vector<8xi64>
+// CHECK:           %[[HI:.*]] = arith.shli %[[X]], %[[C32:.*]] : vector<8xi64>
+// CHECK:           %[[EVEN:.*]] = arith.shrsi %[[HI]], %[[C32]] : vector<8xi64>
+// CHECK:           %[[ODD:.*]] = arith.shrsi %[[X]], %[[C32]] : vector<8xi64>
+// CHECK:           %[[PE:.*]] = arith.muli %[[EVEN]], %{{.*}} : vector<8xi64>
+// CHECK:           arith.cmpi sge, %[[PE]]
 // CHECK:           arith.select
 // CHECK:           arith.shrsi
-// CHECK:           arith.trunci %{{.*}} : vector<16xi64> to vector<16xi32>
+// CHECK:           %[[PO:.*]] = arith.muli %[[ODD]], %{{.*}} : vector<8xi64>
+// CHECK:           arith.cmpi sge, %[[PO]]
+// CHECK:           arith.select
+// CHECK:           arith.shrsi
+// CHECK:           vector.shuffle %{{.*}}, %{{.*}} [0, 17, 2, 19, 4, 21, 6, 23, 8, 25, 10, 27, 12, 29, 14, 31] : vector<16xi32>, vector<16xi32>
 // CHECK:           arith.maxsi %{{.*}} : vector<16xi32>
 // CHECK:           arith.minsi %{{.*}} : vector<16xi32>
 // CHECK:           arith.addi %{{.*}} : vector<16xi32>
@@ -67,7 +85,7 @@
 // Remainder rows one at a time, in parallel with their column tiles (here
 // one, so the loop is 1-D once canonicalized).
 // CHECK:         scf.parallel (%{{.*}}) = (%{{.*}}) to (%{{.*}}) step (%c1)
-// CHECK:           qc.dot_u8s8
+// CHECK-COUNT-2:   qc.dot_u8s8
 // CHECK-NOT:       qc.dot_u8s8
 // CHECK:           vector.maskedstore %[[FLAT]]
 // CHECK:         %[[T:.*]] = bufferization.to_tensor %[[OUT]] restrict writable
@@ -130,9 +148,10 @@ func.func @fc_wide(%x: tensor<19x64x!x>) -> tensor<19x40x!y> {
 // CHECK:         %[[FLAT:.*]] = memref.collapse_shape %[[OUT]]
 // (The tile dimension, one iteration, is folded away.)
 // CHECK:         scf.parallel (%{{.*}}) = (%c0) to (%{{.*}}) step (%c1)
-// Taps (3 x 3), then the channel groups of each tap.
+// Taps (3 x 3); the one channel group of each tap is not a loop.
 // CHECK:           scf.for %{{.*}} = %c0 to %c3 step %c1
 // CHECK:             scf.for %{{.*}} = %c0 to %c3 step %c1
+// CHECK-NOT:           scf.for
 // CHECK-COUNT-16:      qc.dot_u8s8
 // single_round: one rounding term whatever the sign, no select.
 // CHECK-NOT:       arith.cmpi sge
@@ -307,4 +326,32 @@ func.func @conv_u4_input(%x: tensor<?x16x8x8x!x>) -> tensor<?x16x8x8x!y> {
   %y = qc.conv2d %x, %w strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1
      : tensor<?x16x8x8x!x>, tensor<16x16x3x3x!w> -> tensor<?x16x8x8x!y>
   return %y : tensor<?x16x8x8x!y>
+}
+
+// -----
+
+// Scale ratio 0.6 >= 0.5: shift 31, below 32, so the lanes are sign-extended
+// to i64 (the even/odd form needs every shift >= 32), the rounding term is
+// the same for both signs (no select), and the zero point and clamp run in
+// i64. The shift global keeps the channel order.
+!x = !quant.uniform<u8:f32, 1.0:2>
+!w = !quant.uniform<i8:f32, 0.6>
+!y = !quant.uniform<i8:f32, 1.0:-4>
+// CHECK-DAG: memref.global "private" constant @__qc_ukernel_shift : memref<16xi64> = dense<31>
+// CHECK-LABEL: func.func @fc_shift_below_32
+// CHECK:         qc.dot_u8s8
+// CHECK:         %[[ACC:.*]] = arith.addi %{{.*}} : vector<16xi32>
+// CHECK-NEXT:    %[[D:.*]] = arith.extsi %[[ACC]] : vector<16xi32> to vector<16xi64>
+// CHECK-NEXT:    arith.muli %[[D]], %{{.*}} : vector<16xi64>
+// CHECK-NEXT:    arith.addi %{{.*}} : vector<16xi64>
+// CHECK-NEXT:    arith.shrsi %{{.*}} : vector<16xi64>
+// CHECK-NEXT:    arith.addi %{{.*}} : vector<16xi64>
+// CHECK-NEXT:    arith.maxsi %{{.*}} : vector<16xi64>
+// CHECK-NEXT:    arith.minsi %{{.*}} : vector<16xi64>
+// CHECK-NEXT:    arith.trunci %{{.*}} : vector<16xi64> to vector<16xi8>
+func.func @fc_shift_below_32(%x: tensor<?x8x!x>) -> tensor<?x4x!y> {
+  %wc = arith.constant dense<[[1, 2, 3, 4, 5, 6, 7, 8], [-1, -2, -3, -4, -5, -6, -7, -8], [127, -127, 0, 1, -1, 2, 3, 4], [0, 0, 1, 0, 0, 0, 0, 0]]> : tensor<4x8xi8>
+  %w = quant.scast %wc : tensor<4x8xi8> to tensor<4x8x!w>
+  %y = qc.fully_connected %x, %w : tensor<?x8x!x>, tensor<4x8x!w> -> tensor<?x4x!y>
+  return %y : tensor<?x4x!y>
 }

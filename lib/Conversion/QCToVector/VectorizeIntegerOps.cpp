@@ -181,6 +181,29 @@ struct PlanGlobals {
   Value packed, bias, mult, shift, roundPos, roundNeg;
 };
 
+/// Whether the epilogue runs on the even and odd i32 lanes as two vectors of
+/// i64 products (`vpmuldq` on the accumulator register itself) instead of
+/// sign-extending each half: every shift is at least 32 (the result of a
+/// lane fits in i32), the result has at most 16 bits and every multiplier
+/// is positive (a product has the sign of its accumulator).
+bool evenOddEpilogue(const GemmPlan &plan) {
+  return plan.requant.minShift >= 32 && plan.outStorage.getWidth() <= 16 &&
+         llvm::all_of(plan.requant.multiplier, [](int32_t m) { return m > 0; });
+}
+
+/// `values` (a multiple of 16) with each 16-channel block reordered as its
+/// 8 even channels then its 8 odd ones, `oddBias` added to the odd ones.
+SmallVector<int64_t> evenOddOrder(ArrayRef<int64_t> values, int64_t oddBias) {
+  SmallVector<int64_t> out;
+  for (size_t v = 0; v < values.size(); v += kLanes) {
+    for (int64_t u = 0; u < kLanes; u += 2)
+      out.push_back(values[v + u]);
+    for (int64_t u = 1; u < kLanes; u += 2)
+      out.push_back(values[v + u] + oddBias);
+  }
+  return out;
+}
+
 PlanGlobals emitGlobals(OpBuilder &b, Location loc, ModuleOp module,
                         SymbolTable &symbols, const GemmPlan &plan,
                         StringRef prefix) {
@@ -196,6 +219,16 @@ PlanGlobals emitGlobals(OpBuilder &b, Location loc, ModuleOp module,
   g.packed = make("weights", denseOf<int8_t>(plan.packed, i8));
   g.bias = make("bias", denseOf<int32_t>(plan.bias, i32));
   g.mult = make("multiplier", denseOf<int32_t>(rq.multiplier, i32));
+  if (evenOddEpilogue(plan)) {
+    // The odd lanes' products are shifted by 32 less, which leaves each
+    // result in the high half of its i64 lane, where the odd i32 lane is.
+    g.shift = make("shift", denseOf<int64_t>(evenOddOrder(rq.shift, -32), i64));
+    g.roundPos =
+        make("round_pos", denseOf<int64_t>(evenOddOrder(rq.roundPos, 0), i64));
+    g.roundNeg =
+        make("round_neg", denseOf<int64_t>(evenOddOrder(rq.roundNeg, 0), i64));
+    return g;
+  }
   g.shift = make("shift", denseOf<int64_t>(rq.shift, i64));
   g.roundPos = make("round_pos", denseOf<int64_t>(rq.roundPos, i64));
   g.roundNeg = make("round_neg", denseOf<int64_t>(rq.roundNeg, i64));
@@ -225,6 +258,10 @@ struct KernelShape {
   // adds tapOffset(i, j); then 4 * group bytes.
   std::function<Value(IndexMath &, Value)> rowBase;
   std::function<Value(IndexMath &, Value, Value)> tapOffset;
+  // When nonzero: row m0 + i of a full tile starts at rowBase(m0) + i *
+  // rowStep, so the kernel addresses every row from one base (a register
+  // and constant displacements) instead of one live base per row.
+  int64_t rowStep = 0;
   // Stores the 16 result lanes of row m, columns [col, col + 16).
   std::function<void(OpBuilder &, Location, Value m, Value col, Value mask,
                      Value lanes)>
@@ -263,16 +300,164 @@ forLoop(OpBuilder &b, Location loc, Value lb, Value ub, int64_t step,
   return SmallVector<Value>(loop.getResults());
 }
 
+/// The per-channel epilogue constants of 16 consecutive output channels,
+/// loaded once per register tile.
+struct EpilogueConstants {
+  Value bias;                 // vector<16xi32>
+  Value mult, shift, pos, neg; // i64 lanes; neg only with signed rounding
+  // Even/odd form (evenOddEpilogue): the same for the 8 even channels and
+  // the 8 odd ones, as vector<8xi64>.
+  Value multOdd, shiftOdd, posOdd, negOdd;
+};
+
+EpilogueConstants loadEpilogueConstants(OpBuilder &b, Location loc,
+                                        const GemmPlan &plan,
+                                        const PlanGlobals &g, Value col) {
+  IndexMath im{b, loc};
+  MLIRContext *ctx = b.getContext();
+  IntegerType i32 = IntegerType::get(ctx, 32), i64 = IntegerType::get(ctx, 64);
+  auto v16i32 = VectorType::get({kLanes}, i32);
+  auto load = [&](Value mem, VectorType t, Value at) -> Value {
+    return vector::LoadOp::create(b, loc, t, mem, ValueRange{at});
+  };
+  EpilogueConstants ec;
+  ec.bias = load(g.bias, v16i32, col);
+  bool signedRounding = plan.requant.signedRounding;
+  if (!evenOddEpilogue(plan)) {
+    auto v16i64 = VectorType::get({kLanes}, i64);
+    ec.mult = arith::ExtSIOp::create(b, loc, v16i64, load(g.mult, v16i32, col));
+    ec.shift = load(g.shift, v16i64, col);
+    ec.pos = load(g.roundPos, v16i64, col);
+    if (signedRounding)
+      ec.neg = load(g.roundNeg, v16i64, col);
+    return ec;
+  }
+  auto v8i64 = VectorType::get({kLanes / 2}, i64);
+  Value c32 = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(v8i64, b.getI64IntegerAttr(32)));
+  Value m = vector::BitCastOp::create(b, loc, v8i64, load(g.mult, v16i32, col));
+  ec.mult = arith::ShRSIOp::create(
+      b, loc, arith::ShLIOp::create(b, loc, m, c32), c32);
+  ec.multOdd = arith::ShRSIOp::create(b, loc, m, c32);
+  Value odd = im.add(col, kLanes / 2);
+  ec.shift = load(g.shift, v8i64, col);
+  ec.shiftOdd = load(g.shift, v8i64, odd);
+  ec.pos = load(g.roundPos, v8i64, col);
+  ec.posOdd = load(g.roundPos, v8i64, odd);
+  if (signedRounding) {
+    ec.neg = load(g.roundNeg, v8i64, col);
+    ec.negOdd = load(g.roundNeg, v8i64, odd);
+  }
+  return ec;
+}
+
+/// qc.requantize's integer formula on 16 accumulator lanes of 16
+/// consecutive output channels: bias, the exact i64 product with the
+/// channel's multiplier, the rounding term (by the sign when it differs),
+/// the shift, the output zero point and the clamp; the result in the
+/// output storage type.
+Value requantizeLanes(OpBuilder &b, Location loc, const GemmPlan &plan,
+                      const EpilogueConstants &ec, Value accs) {
+  MLIRContext *ctx = b.getContext();
+  IntegerType i32 = IntegerType::get(ctx, 32), i64 = IntegerType::get(ctx, 64);
+  auto v16i32 = VectorType::get({kLanes}, i32);
+  auto splat = [&](VectorType t, int64_t v) -> Value {
+    return arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(t, b.getIntegerAttr(t.getElementType(), v)));
+  };
+  auto vOut = VectorType::get({kLanes}, plan.outStorage);
+  bool signedRounding = plan.requant.signedRounding;
+  Value acc = arith::AddIOp::create(b, loc, accs, ec.bias);
+  // (prod + term) >> shift, the term chosen by the sign of prod (the sign
+  // of the accumulator: multipliers are positive, or the test is on d).
+  auto scale = [&](Value d, Value mult, Value shift, Value pos, Value neg,
+                   Value signOf) {
+    Value prod = arith::MulIOp::create(b, loc, d, mult);
+    Value term = pos;
+    if (signedRounding) {
+      auto t = cast<VectorType>(d.getType());
+      Value nonNeg = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::sge, signOf ? signOf : prod,
+          splat(t, 0));
+      term = arith::SelectOp::create(b, loc, nonNeg, pos, neg);
+    }
+    return arith::ShRSIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, prod, term), shift);
+  };
+  auto clampNarrow = [&](Value t) {
+    // The result fits in i32: clamp(t + zy, lo, hi) = clamp(t, lo - zy,
+    // hi - zy) + zy, exact for results of at most 16 bits.
+    t = arith::MaxSIOp::create(b, loc, t, splat(v16i32, plan.lo - plan.zy));
+    t = arith::MinSIOp::create(b, loc, t, splat(v16i32, plan.hi - plan.zy));
+    if (plan.zy != 0)
+      t = arith::AddIOp::create(b, loc, t, splat(v16i32, plan.zy));
+    return arith::TruncIOp::create(b, loc, vOut, t);
+  };
+
+  if (evenOddEpilogue(plan)) {
+    // The i64 lanes of the accumulator register: the even i32 lane
+    // sign-extended from the low half, the odd one from the high half
+    // (on x86 the products are two vpmuldq, no widening shuffles). The
+    // even results land in the low halves; the odd products, shifted by
+    // 32 less, leave theirs in the high halves; one blend joins them.
+    auto v8i64 = VectorType::get({kLanes / 2}, i64);
+    Value c32 = splat(v8i64, 32);
+    Value x = vector::BitCastOp::create(b, loc, v8i64, acc);
+    Value even = arith::ShRSIOp::create(
+        b, loc, arith::ShLIOp::create(b, loc, x, c32), c32);
+    Value odd = arith::ShRSIOp::create(b, loc, x, c32);
+    Value te = scale(even, ec.mult, ec.shift, ec.pos, ec.neg, Value());
+    Value to = scale(odd, ec.multOdd, ec.shiftOdd, ec.posOdd, ec.negOdd,
+                     Value());
+    SmallVector<int64_t> blend;
+    for (int64_t u = 0; u < kLanes; ++u)
+      blend.push_back(u % 2 == 0 ? u : kLanes + u);
+    Value t = vector::ShuffleOp::create(
+        b, loc, vector::BitCastOp::create(b, loc, v16i32, te),
+        vector::BitCastOp::create(b, loc, v16i32, to), blend);
+    return clampNarrow(t);
+  }
+
+  auto v16i64 = VectorType::get({kLanes}, i64);
+  Value d = arith::ExtSIOp::create(b, loc, v16i64, acc);
+  Value t = scale(d, ec.mult, ec.shift, ec.pos, ec.neg, d);
+  if (plan.requant.minShift >= 32 && plan.outStorage.getWidth() <= 16)
+    return clampNarrow(arith::TruncIOp::create(b, loc, v16i32, t));
+  if (plan.zy != 0)
+    t = arith::AddIOp::create(b, loc, t, splat(v16i64, plan.zy));
+  t = arith::MaxSIOp::create(b, loc, t, splat(v16i64, plan.lo));
+  t = arith::MinSIOp::create(b, loc, t, splat(v16i64, plan.hi));
+  return arith::TruncIOp::create(b, loc, vOut, t);
+}
+
+/// The loop over the 4-byte channel groups of one filter tap. Up to
+/// kUnrolledGroups groups (convolutions of up to 16 input channels) are
+/// emitted one after the other, with constant offsets: such a loop runs
+/// only a few iterations per tap, and its counter, compare and branch
+/// would cost as much as a dot product each.
+constexpr int64_t kUnrolledGroups = 4;
+SmallVector<Value>
+groupLoop(OpBuilder &b, Location loc, int64_t groups, ValueRange iterArgs,
+          function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+  if (groups > kUnrolledGroups)
+    return forLoop(b, loc, arith::ConstantIndexOp::create(b, loc, 0),
+                   arith::ConstantIndexOp::create(b, loc, groups), 1, iterArgs,
+                   body);
+  SmallVector<Value> values(iterArgs);
+  for (int64_t gi = 0; gi < groups; ++gi)
+    values = body(arith::ConstantIndexOp::create(b, loc, gi), values);
+  return values;
+}
+
 /// One register tile: rows [m0, m0 + mr) x columns [n0, n0 + nr).
 void emitTile(OpBuilder &b, Location loc, const GemmPlan &plan,
               const PlanGlobals &g, Value packedInput, const KernelShape &ks,
               Value m0, int64_t mr, Value n0) {
   IndexMath im{b, loc};
   MLIRContext *ctx = b.getContext();
-  IntegerType i8 = IntegerType::get(ctx, 8), i32 = IntegerType::get(ctx, 32),
-              i64 = IntegerType::get(ctx, 64);
+  IntegerType i8 = IntegerType::get(ctx, 8), i32 = IntegerType::get(ctx, 32);
   auto v16i32 = VectorType::get({kLanes}, i32);
-  auto v16i64 = VectorType::get({kLanes}, i64);
   auto v4i8 = VectorType::get({kGroup}, i8);
   auto v1i32 = VectorType::get({1}, i32);
   auto vW = VectorType::get({kLanes * kGroup}, i8);
@@ -282,7 +467,8 @@ void emitTile(OpBuilder &b, Location loc, const GemmPlan &plan,
   SmallVector<Value> rows, bases;
   for (int64_t i = 0; i < mr; ++i) {
     rows.push_back(im.add(m0, i));
-    bases.push_back(ks.rowBase(im, rows.back()));
+    bases.push_back(ks.rowStep && i > 0 ? im.add(bases[0], i * ks.rowStep)
+                                        : ks.rowBase(im, rows.back()));
   }
   // Packed weight panel of this column tile.
   int64_t vb = plan.vectorBytes();
@@ -299,8 +485,8 @@ void emitTile(OpBuilder &b, Location loc, const GemmPlan &plan,
           Value tap = ks.tapOffset(im, ki, kj);
           Value tapGroup =
               im.mul(im.add(im.mul(ki, plan.kw), kj), groupsPerTap);
-          return forLoop(b, loc, im.c(0), im.c(groupsPerTap), 1, a2,
-                         [&](Value gi, ValueRange a3) {
+          return groupLoop(b, loc, groupsPerTap, a2,
+                           [&](Value gi, ValueRange a3) {
             Value group = im.add(tapGroup, gi);
             Value wBase = im.add(panel, im.mul(group, nv * vb));
             SmallVector<Value> w;
@@ -352,66 +538,19 @@ void emitTile(OpBuilder &b, Location loc, const GemmPlan &plan,
         });
       });
 
-  // Epilogue: bias, requantize, zero point, clamp, store. The product of
-  // the sign-extended accumulator and the (31-bit) multiplier is exact in
-  // i64. With every shift >= 32 the shifted value fits in i32
-  // (|prod + round| < 2^63), so the zero point and clamp run on one
-  // register of i32 lanes instead of two of i64: clamp(t + zy, lo, hi) =
-  // clamp(t, lo - zy, hi - zy) + zy, exact for results of at most 16 bits.
-  auto splat64 = [&](int64_t v) -> Value {
-    return arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(v16i64, b.getI64IntegerAttr(v)));
-  };
-  auto splat32 = [&](int64_t v) -> Value {
-    return arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(v16i32, b.getI32IntegerAttr(v)));
-  };
-  bool narrow = plan.requant.minShift >= 32 && plan.outStorage.getWidth() <= 16;
-  Value zero64 = splat64(0);
-  auto vOut = VectorType::get({kLanes}, plan.outStorage);
-  auto maskType = VectorType::get({kLanes}, b.getI1Type());
+  // Epilogue: bias, requantize, zero point, clamp, store.
   for (int64_t j = 0; j < nv; ++j) {
     Value col = im.add(n0, j * kLanes);
-    auto load = [&](Value mem, VectorType t) -> Value {
-      return vector::LoadOp::create(b, loc, t, mem, ValueRange{col});
-    };
-    Value bias = load(g.bias, v16i32);
-    Value mult = arith::ExtSIOp::create(b, loc, v16i64, load(g.mult, v16i32));
-    Value shift = load(g.shift, v16i64);
-    Value pos = load(g.roundPos, v16i64);
-    Value neg = plan.requant.signedRounding ? load(g.roundNeg, v16i64) : Value();
+    EpilogueConstants ec = loadEpilogueConstants(b, loc, plan, g, col);
     Value mask;
     if (plan.n % nr != 0) {
       Value left = arith::SubIOp::create(b, loc, im.c(plan.n), col);
-      mask = vector::CreateMaskOp::create(b, loc, maskType, ValueRange{left});
+      mask = vector::CreateMaskOp::create(
+          b, loc, VectorType::get({kLanes}, b.getI1Type()), ValueRange{left});
     }
     SmallVector<Value> results;
-    for (int64_t i = 0; i < mr; ++i) {
-      Value acc = arith::AddIOp::create(b, loc, accs[i * nv + j], bias);
-      Value d = arith::ExtSIOp::create(b, loc, v16i64, acc);
-      Value prod = arith::MulIOp::create(b, loc, d, mult);
-      Value term = pos;
-      if (plan.requant.signedRounding) {
-        Value nonNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
-                                             d, zero64);
-        term = arith::SelectOp::create(b, loc, nonNeg, pos, neg);
-      }
-      Value t = arith::AddIOp::create(b, loc, prod, term);
-      t = arith::ShRSIOp::create(b, loc, t, shift);
-      if (narrow) {
-        t = arith::TruncIOp::create(b, loc, v16i32, t);
-        t = arith::MaxSIOp::create(b, loc, t, splat32(plan.lo - plan.zy));
-        t = arith::MinSIOp::create(b, loc, t, splat32(plan.hi - plan.zy));
-        if (plan.zy != 0)
-          t = arith::AddIOp::create(b, loc, t, splat32(plan.zy));
-      } else {
-        if (plan.zy != 0)
-          t = arith::AddIOp::create(b, loc, t, splat64(plan.zy));
-        t = arith::MaxSIOp::create(b, loc, t, splat64(plan.lo));
-        t = arith::MinSIOp::create(b, loc, t, splat64(plan.hi));
-      }
-      results.push_back(arith::TruncIOp::create(b, loc, vOut, t));
-    }
+    for (int64_t i = 0; i < mr; ++i)
+      results.push_back(requantizeLanes(b, loc, plan, ec, accs[i * nv + j]));
     if (ks.storeTile && ks.storeTile(b, loc, rows, col, mask, results))
       continue;
     for (int64_t i = 0; i < mr; ++i)
@@ -666,6 +805,7 @@ struct VectorizeFullyConnected : KernelPattern<FullyConnectedOp> {
     KernelShape ks;
     ks.rowBase = [&](IndexMath &m, Value row) { return m.mul(row, plan.cp); };
     ks.tapOffset = [&](IndexMath &m, Value, Value) { return m.c(0); };
+    ks.rowStep = plan.cp;
     ks.store = [&](OpBuilder &sb, Location sl, Value row, Value col,
                    Value mask, Value lanes) {
       IndexMath sm{sb, sl};
@@ -882,6 +1022,10 @@ struct VectorizeConv2D : KernelPattern<Conv2DOp> {
     ks.tapOffset = [&](IndexMath &m, Value i, Value j) {
       return m.add(m.mul(i, dil[0] * wp * cp), m.mul(j, dil[1] * cp));
     };
+    // Full tiles start at a multiple of mr inside their plane: with ow a
+    // multiple of mr, a tile never leaves its output row.
+    if (ow % plan.mr == 0)
+      ks.rowStep = st[1] * cp;
     // Fusion: when the only user of the result is a convolution that gets a
     // kernel too, the results go straight into that kernel's packed input
     // (padded NHWC activation bytes, one 16-byte store per pixel and column
