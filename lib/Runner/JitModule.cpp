@@ -646,7 +646,7 @@ llvm::Error JitModule::compile(mlir::ModuleOp module) {
   engineOptions.sharedLibPaths = libs;
   engineOptions.enableObjectDump = options.keepObject;
   engineOptions.enableGDBNotificationListener = false;
-  engineOptions.enablePerfNotificationListener = false;
+  engineOptions.enablePerfNotificationListener = options.perfJitDump;
   auto created =
       mlir::ExecutionEngine::create(module, engineOptions, std::move(*tm));
   if (!created)

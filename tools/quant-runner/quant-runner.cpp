@@ -117,6 +117,13 @@ cl::list<std::string>
 cl::opt<std::string> dumpObject(
     "dump-object", cl::desc("Write the machine code as an object file"),
     cl::value_desc("file.o"), cl::cat(category));
+cl::opt<bool> perfJitDump(
+    "perf-jitdump",
+    cl::desc("Describe the JIT'd functions to perf (a jitdump file under "
+             "$JITDUMPDIR or ~/.debug/jit): run under `perf record -k 1`, "
+             "then `perf inject --jit`, and the profile names each parallel "
+             "kernel's function"),
+    cl::init(false), cl::cat(category));
 cl::opt<std::string> calibratePath(
     "calibrate",
     cl::desc("Calibration mode: run a module with qc.observe ops on the "
@@ -312,6 +319,7 @@ int main(int argc, char **argv) {
   options.hostCPU = hostCPU;
   options.sharedLibs.assign(sharedLibs.begin(), sharedLibs.end());
   options.keepObject = !dumpObject.empty();
+  options.perfJitDump = perfJitDump;
   options.pipeline.runtimeChecks = runtimeChecks;
   runner::JitModule jit(std::move(options));
   if (Error err = jit.compile(*module))

@@ -89,6 +89,10 @@ struct CompileOptions {
   std::vector<std::string> sharedLibs;
   /// Keep the compiled object so that dumpObject() can write it.
   bool keepObject = false;
+  /// Describe the JIT'd functions to `perf` (LLVM's perf listener: a
+  /// jitdump file under $JITDUMPDIR or ~/.debug/jit, for `perf inject
+  /// --jit`), so that profiles name each kernel's function.
+  bool perfJitDump = false;
 };
 
 struct CompileTimings {
