@@ -141,9 +141,15 @@ func.func @fc_wide(%x: tensor<19x64x!x>) -> tensor<19x40x!y> {
 // The bias is -7 * sum(w) = -7 * 27.
 // CHECK-DAG: memref.global "private" constant @__qc_ukernel_bias : memref<16xi32> = dense<[-189, -189, 0,
 // CHECK-LABEL: func.func @conv
+// The channel tail (C = 3 of 4) is padding too, so every pixel of the
+// 11 x 11 padded images gets the zero point's 4 bytes, then the packing
+// overwrites the interior's first 3.
 // CHECK:         %[[PACK:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xi8>
-// CHECK:         scf.for {{.*}} step %c64
-// CHECK:           vector.store %{{.*}}, %[[PACK]][%{{.*}}] : memref<?xi8>, vector<64xi8>
+// CHECK:         scf.parallel (%{{.*}}) = (%c0) to (%{{.*}}) step (%c1)
+// CHECK:           scf.for %{{.*}} = %c0 to %c11 step %c1
+// CHECK:             scf.for %{{.*}} = %c0 to %c11 step %c1
+// CHECK:               vector.store %{{.*}}, %[[PACK]][%{{.*}}] : memref<?xi8>, vector<4xi8>
+// CHECK:           memref.store %{{.*}}, %[[PACK]]
 // CHECK:         %[[OUT:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x2x5x5xi8>
 // CHECK:         %[[FLAT:.*]] = memref.collapse_shape %[[OUT]]
 // (The tile dimension, one iteration, is folded away.)
@@ -177,8 +183,25 @@ func.func @conv(%x: tensor<?x3x9x9x!x>) -> tensor<?x2x5x5x!y> {
 !x = !quant.uniform<u8:f32, 0.02:7>
 !w = !quant.uniform<i8:f32, 0.01>
 !y = !quant.uniform<u8:f32, 0.05>
+// The packing writes all 16 channel bytes of the 8 x 8 interior pixels, so
+// only the border of the 10 x 10 padded images is filled with the zero
+// point's byte (7), one 16-byte store per pixel: the top row, the left and
+// right pixels of the interior rows, the bottom row; then the interior is
+// packed, image by image in parallel.
 // CHECK-LABEL: func.func @conv_vector_pack
-// CHECK:         vector.load %{{.*}} : memref<?x16x8x8xi8>, vector<8xi8>
+// CHECK:         %[[ZP:.*]] = arith.constant dense<7> : vector<16xi8>
+// CHECK:         %[[PACK:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xi8>
+// CHECK-NOT:     vector<64xi8>
+// CHECK:         scf.parallel (%{{.*}}) = (%c0) to (%{{.*}}) step (%c1)
+// CHECK:           scf.for %{{.*}} = %c0 to %c10 step %c1
+// CHECK:             vector.store %[[ZP]], %[[PACK]]
+// CHECK:           scf.for %{{.*}} = %c1 to %c9 step %c1
+// CHECK:             vector.store %[[ZP]], %[[PACK]]
+// CHECK:           scf.for %{{.*}} = %c1 to %c9 step %c1
+// CHECK:             vector.store %[[ZP]], %[[PACK]]
+// CHECK:           scf.for %{{.*}} = %c0 to %c10 step %c1
+// CHECK:             vector.store %[[ZP]], %[[PACK]]
+// CHECK:           vector.load %{{.*}} : memref<?x16x8x8xi8>, vector<8xi8>
 // CHECK:         vector.shuffle {{.*}} : vector<128xi8>, vector<128xi8>
 // CHECK:         vector.store %{{.*}} : memref<?xi8>, vector<16xi8>
 // CHECK:         qc.dot_u8s8
@@ -250,18 +273,19 @@ func.func @left_alone(%x: tensor<2x4x!x>, %img: tensor<1x4x3x3x!x>, %wa: tensor<
 // Two chained convolutions, the first result used only by the second: the
 // first kernel writes each output pixel's 16 channels, xor 0x80 (the second
 // reads signed bytes), into the second's packed input (padded NHWC, filled
-// with its zero point's byte 3 ^ 0x80 = -125), one 16-byte store per pixel;
+// with its zero point's byte 3 ^ 0x80 = -125 on the border only, since the
+// first kernel writes every interior byte), one 16-byte store per pixel;
 // the second packs nothing and reads that buffer.
 !x = !quant.uniform<u8:f32, 0.02:7>
 !w = !quant.uniform<i8:f32, 0.01>
 !m = !quant.uniform<i8:f32, 0.05:3>
 !y = !quant.uniform<u8:f32, 0.05>
 // CHECK-LABEL: func.func @conv_chain
-// CHECK-DAG:     %[[PADNEXT:.*]] = arith.constant dense<-125> : vector<64xi8>
+// CHECK-DAG:     %[[PADNEXT:.*]] = arith.constant dense<-125> : vector<16xi8>
 // CHECK-DAG:     %[[FLIP:.*]] = arith.constant dense<-128> : vector<16xi8>
 // CHECK:         vector.load %{{.*}} : memref<?x16x8x8xi8>, vector<8xi8>
 // CHECK:         %[[NEXT:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xi8>
-// CHECK:         vector.store %[[PADNEXT]], %[[NEXT]][%{{.*}}] : memref<?xi8>, vector<64xi8>
+// CHECK:         vector.store %[[PADNEXT]], %[[NEXT]][%{{.*}}] : memref<?xi8>, vector<16xi8>
 // CHECK:         scf.parallel
 // CHECK-COUNT-16:  qc.dot_u8s8
 // CHECK:           %[[B:.*]] = arith.xori %{{.*}}, %[[FLIP]] : vector<16xi8>
