@@ -39,39 +39,44 @@
 using namespace mlir;
 namespace cl = llvm::cl;
 
+static cl::OptionCategory category("quant-compile options");
+
 static cl::opt<std::string> inputFile(cl::Positional,
                                       cl::desc("<model.onnx | model.mlir>"),
-                                      cl::Required);
+                                      cl::Required, cl::cat(category));
 static cl::opt<std::string> outputFile("o", cl::desc("Output file"),
-                                       cl::value_desc("file"), cl::init("-"));
+                                       cl::value_desc("file"), cl::init("-"),
+                                       cl::cat(category));
 static cl::list<std::string>
     calibration("calibration",
                 cl::desc("Calibration inputs (.npy), one per model input, in "
                          "argument order"),
-                cl::value_desc("calib_x.npy"));
+                cl::value_desc("calib_x.npy"), cl::cat(category));
 static cl::opt<std::string>
-    statsIn("stats-file", cl::desc("Use these statistics instead of calibrating"),
-            cl::value_desc("stats.json"));
+    statsIn("stats-file",
+            cl::desc("Use these statistics instead of calibrating"),
+            cl::value_desc("stats.json"), cl::cat(category));
 static cl::opt<std::string>
     statsOut("stats-out", cl::desc("Also write the calibration statistics"),
-             cl::value_desc("stats.json"));
+             cl::value_desc("stats.json"), cl::cat(category));
 static cl::opt<std::string>
     method("method",
            cl::desc("Activation range method: minmax, moving_average, "
                     "percentile, entropy, mse"),
-           cl::init("minmax"));
+           cl::init("minmax"), cl::cat(category));
 static cl::opt<double> percentile("percentile",
                                   cl::desc("Mass kept by --method=percentile"),
-                                  cl::init(99.99));
+                                  cl::init(99.99), cl::cat(category));
 static cl::opt<std::string> config("config",
                                    cl::desc("Per-layer quantization config"),
-                                   cl::value_desc("config.json"));
+                                   cl::value_desc("config.json"),
+                                   cl::cat(category));
 static cl::opt<std::string>
     precision("precision",
               cl::desc("int8 (8-bit weights and activations), w7a8 (7-bit "
                        "weights, -64..63 in i8: exact with AVX2's fast "
                        "vpmaddubsw, like fbgemm's reduce_range) or w4a8"),
-              cl::init("int8"));
+              cl::init("int8"), cl::cat(category));
 static cl::opt<std::string>
     target("target",
            cl::desc("Target CPU: host, aarch64, or an x86-64 / AArch64 CPU "
@@ -79,43 +84,45 @@ static cl::opt<std::string>
                     "znver5, sapphirerapids, cortex-a76, neoverse-v1, ...); "
                     "recorded as qc.target, from which qc-lower-to-llvm "
                     "picks the dot-product instructions (x86-64-v3: AVX2)"),
-           cl::init("host"));
+           cl::init("host"), cl::cat(category));
 static cl::opt<bool> microkernels(
     "microkernels",
     cl::desc("Lower fully connected layers and convolutions to the int8 "
              "dot-product microkernels (default; --microkernels=false keeps "
              "the reference lowering, for comparison)"),
-    cl::init(true));
+    cl::init(true), cl::cat(category));
 static cl::opt<bool> perTensor("per-tensor",
                                cl::desc("Per-tensor instead of per-channel "
                                         "weight scales"),
-                               cl::init(false));
+                               cl::init(false), cl::cat(category));
 static cl::opt<std::string>
     weightRange("weight-range",
                 cl::desc("Weight grid: full (-128..127, scale max|w|/127.5; "
                          "default) or narrow (-127..127, scale max|w|/127)"),
-                cl::value_desc("full|narrow"), cl::init("full"));
+                cl::value_desc("full|narrow"), cl::init("full"),
+                cl::cat(category));
 static cl::opt<bool> signedActivations("signed-activations",
                                        cl::desc("i8 instead of u8 activations"),
-                                       cl::init(false));
+                                       cl::init(false), cl::cat(category));
 static cl::opt<int64_t> batchSize("batch-size",
                                   cl::desc("Calibration batch size"),
-                                  cl::init(64));
+                                  cl::init(64), cl::cat(category));
 static cl::opt<std::string> function("function",
                                      cl::desc("Function to quantize (default: "
-                                              "the only public one)"));
+                                              "the only public one)"),
+                                     cl::cat(category));
 static cl::opt<std::string>
     reportFile("report",
                cl::desc("Write a JSON report: stage times, weight bytes, "
                         "realized integer ops"),
-               cl::value_desc("report.json"));
+               cl::value_desc("report.json"), cl::cat(category));
 static cl::opt<bool> verbose("v", cl::desc("Print stage timings to stderr"),
-                             cl::init(false));
+                             cl::init(false), cl::cat(category));
 static cl::opt<bool> dynamicQuant(
     "dynamic",
     cl::desc("Dynamic quantization (qc-dynamic-quantize): int8 weights, "
              "activations quantized at run time; no calibration"),
-    cl::init(false));
+    cl::init(false), cl::cat(category));
 
 static int fail(const llvm::Twine &msg) {
   llvm::errs() << "quant-compile: error: " << msg << "\n";
@@ -145,6 +152,7 @@ int main(int argc, char **argv) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   qc::registerAllPasses();
+  cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "QC one-shot quantizer\n");
 
   // LLVM's target parser knows the CPU names and their features.
@@ -184,8 +192,8 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> module;
   auto buffer = llvm::MemoryBuffer::getFile(inputFile);
   if (!buffer)
-    return fail("cannot read '" + inputFile + "': " +
-                buffer.getError().message());
+    return fail("cannot read '" + inputFile +
+                "': " + buffer.getError().message());
   if (llvm::StringRef(inputFile).ends_with(".onnx")) {
 #ifdef QC_HAVE_ONNX
     module = qc::importONNXModel((*buffer)->getBuffer(), inputFile, &context);
@@ -299,17 +307,16 @@ int main(int argc, char **argv) {
     llvm::json::Object ops;
     for (auto &kv : realized)
       ops[kv.getKey()] = kv.getValue();
-    llvm::json::Object report{
-        {"model", inputFile},
-        {"method", std::string(method)},
-        {"precision", std::string(precision)},
-        {"target", std::string(target)},
-        {"import_seconds", importSeconds},
-        {"calibrate_seconds", calibSeconds},
-        {"quantize_seconds", quantizeSeconds},
-        {"weight_bytes_float", floatBytes},
-        {"weight_bytes_quantized", quantBytes},
-        {"qc_ops", std::move(ops)}};
+    llvm::json::Object report{{"model", inputFile},
+                              {"method", std::string(method)},
+                              {"precision", std::string(precision)},
+                              {"target", std::string(target)},
+                              {"import_seconds", importSeconds},
+                              {"calibrate_seconds", calibSeconds},
+                              {"quantize_seconds", quantizeSeconds},
+                              {"weight_bytes_float", floatBytes},
+                              {"weight_bytes_quantized", quantBytes},
+                              {"qc_ops", std::move(ops)}};
     std::string err;
     auto rep = openOutputFile(reportFile, &err);
     if (!rep)

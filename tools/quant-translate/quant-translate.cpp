@@ -1,4 +1,4 @@
-//===- quant-translate.cpp - Model formats to MLIR -------------------------===//
+//===- quant-translate.cpp - Model formats to MLIR ------------------------===//
 //
 //   quant-translate --import-onnx model.onnx -o model.mlir
 //
@@ -33,9 +33,9 @@ static cl::opt<std::string> inputFilename(cl::Positional,
 static cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
                                            cl::value_desc("filename"),
                                            cl::init("-"), cl::cat(category));
-static cl::opt<bool> importOnnx("import-onnx",
-                                cl::desc("Import an ONNX model (.onnx) to MLIR"),
-                                cl::cat(category));
+static cl::opt<bool>
+    importOnnx("import-onnx", cl::desc("Import an ONNX model (.onnx) to MLIR"),
+               cl::cat(category));
 static cl::opt<std::string>
     funcName("onnx-func-name",
              cl::desc("Name of the imported function (empty: the ONNX graph "
@@ -82,6 +82,8 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
+  // --help shows this tool's options; LLVM's and MLIR's still parse.
+  cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "QC model translation tool\n");
 
   if (!importOnnx) {
