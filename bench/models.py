@@ -25,7 +25,11 @@ on calib_x.npy; conv and fully connected layers as the int8 microkernels of
 docs/Microkernels.md), lowered ahead of time like the float modules, against
 QC fp32 (the float module above) and PyTorch int8: torch.ao.quantization FX
 static PTQ (prepare_fx / convert_fx, the onednn qconfig and engine,
-calibrated on the same calib_x.npy).
+calibrated on the same calib_x.npy). "compile s" is the int8 model's compile
+time through the whole pipeline: quant-compile's import and quantize stages
+(its --report), quant-opt --qc-lower-to-llvm (wall time, process included)
+and the JIT's LLVM code generation (quant-runner's jit_s); "calib s" is
+quant-compile's calibration (running the float model on calib_x.npy), apart.
 
 Every time is the median per batch over repeats (2 warm-up calls, then at
 least --min-runs calls and --min-seconds of calls). The QC modules are
@@ -74,6 +78,14 @@ def qc_median_ms(bindir, lowered, x_path, args):
         cmd += ["--repeat", str(min(repeats, 100000))]
     out = json.loads(run(cmd))
     return out["benchmark"]["median_ms"], out["benchmark"]["repeats"]
+
+
+def qc_jit_seconds(bindir, lowered, x_path):
+    """quant-runner's JIT time (LLVM optimization and code generation) of a
+    lowered module, from one call."""
+    out = json.loads(run([os.path.join(bindir, "quant-runner"), lowered,
+                          "--input", x_path, "--json"]))
+    return out["timings"]["jit_s"]
 
 
 def torch_median_ms(model, x, args):
@@ -158,11 +170,25 @@ def main():
             if int8:
                 calib = os.path.join(SHARED, "data", name, "calib_x.npy")
                 quantized = os.path.join(tmp, name + ".q.mlir")
+                report = os.path.join(tmp, name + ".report.json")
                 run([os.path.join(bindir, "quant-compile"), onnx_path,
-                     "--calibration", calib, "-o", quantized])
+                     "--calibration", calib, "-o", quantized,
+                     "--report", report])
                 lowered_q = os.path.join(tmp, name + ".q.ll.mlir")
+                start = time.perf_counter()
                 run([os.path.join(bindir, "quant-opt"), quantized,
                      "--qc-lower-to-llvm", "-o", lowered_q])
+                lower_s = time.perf_counter() - start
+                with open(report) as f:
+                    stages = json.load(f)
+                # Compile time through the whole pipeline: import, quantize
+                # (the microkernels included), qc-lower-to-llvm and the JIT's
+                # code generation; calibration (running the float model on
+                # calib_x) apart.
+                compile_s = (stages["import_seconds"] +
+                             stages["quantize_seconds"] + lower_s)
+                calibrate_s = stages["calibrate_seconds"]
+                jit_pending = True
                 torch_q = (torch_int8_model(onnx_path, np.load(calib))
                            if torch_ok else None)
             for batch in batches:
@@ -181,6 +207,10 @@ def main():
                     ms, n = torch_median_ms(torch_model, x, args)
                     row["torch_ms"], row["torch_runs"] = ms, n
                 if int8:
+                    if jit_pending:
+                        compile_s += qc_jit_seconds(bindir, lowered_q, x_path)
+                        jit_pending = False
+                    row["compile_s"], row["calibrate_s"] = compile_s, calibrate_s
                     ms, n = qc_median_ms(bindir, lowered_q, x_path, args)
                     row["qc_int8_ms"], row["qc_int8_runs"] = ms, n
                     if torch_q is not None:
@@ -218,12 +248,14 @@ def torch_int8_model(onnx_path, calib):
 def print_int8_row(row, header):
     if header:
         print(f"{'model':<11} {'batch':>5} {'QC f32 ms':>10} {'QC i8 ms':>9} "
-              f"{'PyTorch i8 ms':>14} {'i8/f32':>7} {'x PyTorch i8':>13}")
+              f"{'PyTorch i8 ms':>14} {'i8/f32':>7} {'x PyTorch i8':>13} "
+              f"{'compile s':>10} {'calib s':>8}")
     fmt = lambda v, w: f"{v:>{w}.3f}" if v is not None else f"{'-':>{w}}"
     qc8, f32, t8 = row["qc_int8_ms"], row.get("qc_ms"), row.get("torch_int8_ms")
     ratio = lambda ref, w: f"{ref / qc8:>{w - 1}.2f}x" if ref else f"{'-':>{w}}"
     print(f"{row['model']:<11} {row['batch']:>5} {fmt(f32, 10)} {fmt(qc8, 9)} "
-          f"{fmt(t8, 14)} {ratio(f32, 7)} {ratio(t8, 13)}", flush=True)
+          f"{fmt(t8, 14)} {ratio(f32, 7)} {ratio(t8, 13)} "
+          f"{row['compile_s']:>10.2f} {row['calibrate_s']:>8.2f}", flush=True)
 
 
 def print_row(row, header):
