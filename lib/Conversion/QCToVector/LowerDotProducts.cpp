@@ -282,52 +282,87 @@ struct DotToGeneric : OpRewritePattern<DotU8S8Op> {
   }
 };
 
+/// qc.mmla_u8s8 with i8mm: one `usmmla` per 2x2 block (its operand order and
+/// layout are the op's: A rows, then B rows, 8 bytes each).
+struct MmlaToUsmmla : OpRewritePattern<MmlaU8S8Op> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MmlaU8S8Op op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    int64_t blocks = op.getAcc().getType().getNumElements() / 4;
+    auto v4i32 = VectorType::get({4}, b.getI32Type());
+    auto call = [&](Value acc, Value x, Value y) -> Value {
+      return LLVM::CallIntrinsicOp::create(
+                 b, loc, v4i32,
+                 b.getStringAttr("llvm.aarch64.neon.usmmla.v4i32.v16i8"),
+                 ValueRange{acc, x, y})
+          .getResult(0);
+    };
+    if (blocks == 1) {
+      b.replaceOp(op, call(op.getAcc(), op.getLhs(), op.getRhs()));
+      return success();
+    }
+    Value result = op.getAcc();
+    for (int64_t q = 0; q < blocks; ++q) {
+      auto slice = [&](Value v, int64_t size) -> Value {
+        return vector::ExtractStridedSliceOp::create(
+            b, loc, v, ArrayRef<int64_t>{size * q}, ArrayRef<int64_t>{size},
+            ArrayRef<int64_t>{1});
+      };
+      Value r = call(slice(op.getAcc(), 4), slice(op.getLhs(), 16),
+                     slice(op.getRhs(), 16));
+      result = vector::InsertStridedSliceOp::create(
+          b, loc, r, result, ArrayRef<int64_t>{4 * q}, ArrayRef<int64_t>{1});
+    }
+    b.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// qc.mmla_u8s8 anywhere else: the 8 products of every output lane, i32
+/// products of the zero-extended lhs and sign-extended rhs bytes (exact),
+/// summed into the accumulator modulo 2^32 like usmmla.
+struct MmlaToGeneric : OpRewritePattern<MmlaU8S8Op> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MmlaU8S8Op op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    int64_t lanes = op.getAcc().getType().getNumElements();
+    // Product k of lane 4q + 2i + j at position k * lanes + lane:
+    // lhs byte 16q + 8i + k times rhs byte 16q + 8j + k (bytes picked
+    // first, then widened).
+    SmallVector<int64_t> aMask, wMask;
+    for (int64_t k = 0; k < 8; ++k)
+      for (int64_t lane = 0; lane < lanes; ++lane) {
+        int64_t q = lane / 4, i = lane % 4 / 2, j = lane % 2;
+        aMask.push_back(16 * q + 8 * i + k);
+        wMask.push_back(16 * q + 8 * j + k);
+      }
+    auto wide = VectorType::get({8 * lanes}, b.getI32Type());
+    Value a = vector::ShuffleOp::create(b, loc, op.getLhs(), op.getLhs(), aMask);
+    Value w = vector::ShuffleOp::create(b, loc, op.getRhs(), op.getRhs(), wMask);
+    Value aWide = arith::ExtUIOp::create(b, loc, wide, a);
+    Value wWide = arith::ExtSIOp::create(b, loc, wide, w);
+    Value prod = arith::MulIOp::create(b, loc, aWide, wWide);
+    Value sum = op.getAcc();
+    for (int64_t k = 0; k < 8; ++k)
+      sum = arith::AddIOp::create(
+          b, loc, sum,
+          vector::ExtractStridedSliceOp::create(
+              b, loc, prod, ArrayRef<int64_t>{k * lanes},
+              ArrayRef<int64_t>{lanes}, ArrayRef<int64_t>{1}));
+    b.replaceOp(op, sum);
+    return success();
+  }
+};
+
 struct QCLowerDotProductsPass
     : qc::impl::QCLowerDotProductsPassBase<QCLowerDotProductsPass> {
   using QCLowerDotProductsPassBase::QCLowerDotProductsPassBase;
 
-  /// isa=auto: the cpu option, else the qc.target attribute of the nearest
-  /// enclosing op that has one (quant-compile --target records it on the
-  /// module), else the host. Bad options are errors at the anchor op (so
-  /// that -verify-diagnostics sees them).
-  FailureOr<std::string> chooseIsa() {
-    Operation *anchor = getOperation();
-    if (isa != "auto" && isa != "host" && !isDotIsa(isa))
-      return anchor->emitError()
-             << "qc-lower-dot-products: unknown isa '" << isa
-             << "' (expected auto, host, avx512-vnni, avx2, neon-i8mm, "
-                "neon-dotprod or generic)";
-    if (!cpu.empty() && isa != "auto")
-      return anchor->emitError()
-             << "qc-lower-dot-products: give isa or cpu, not both (isa '"
-             << isa << "', cpu '" << cpu << "')";
-    if (isa == "host")
-      return hostDotIsa();
-    if (isa != "auto")
-      return std::string(isa);
-    if (!cpu.empty()) {
-      llvm::Expected<std::string> chosen = dotIsaForCpu(cpu);
-      if (!chosen)
-        return anchor->emitError() << "qc-lower-dot-products: "
-                                   << llvm::toString(chosen.takeError());
-      return *chosen;
-    }
-    for (Operation *op = getOperation(); op; op = op->getParentOp()) {
-      auto target = op->getAttrOfType<StringAttr>("qc.target");
-      if (!target)
-        continue;
-      llvm::Expected<std::string> chosen = dotIsaForCpu(target.getValue());
-      if (!chosen) {
-        op->emitError() << "qc.target: " << llvm::toString(chosen.takeError());
-        return failure();
-      }
-      return *chosen;
-    }
-    return hostDotIsa();
-  }
-
   void runOnOperation() override {
-    FailureOr<std::string> chosen = chooseIsa();
+    FailureOr<std::string> chosen =
+        resolveDotIsa(getOperation(), isa, cpu, "qc-lower-dot-products");
     if (failed(chosen))
       return signalPassFailure();
     RewritePatternSet patterns(&getContext());
@@ -339,9 +374,17 @@ struct QCLowerDotProductsPass
       patterns.add<DotToNeon>(&getContext(), *chosen == "neon-i8mm");
     else
       patterns.add<DotToGeneric>(&getContext());
+    // The matrix-multiply step has one instruction on i8mm CPUs and a
+    // portable form with the same result everywhere else.
+    if (*chosen == "neon-i8mm")
+      patterns.add<MmlaToUsmmla>(&getContext());
+    else
+      patterns.add<MmlaToGeneric>(&getContext());
     walkAndApplyPatterns(getOperation(), std::move(patterns));
-    WalkResult left = getOperation()->walk([](DotU8S8Op op) {
-      op.emitOpError() << "has no lowering for " << op.getAcc().getType();
+    WalkResult left = getOperation()->walk([](Operation *op) {
+      if (!llvm::isa<DotU8S8Op, MmlaU8S8Op>(op))
+        return WalkResult::advance();
+      op->emitOpError() << "has no lowering for " << op->getOperand(0).getType();
       return WalkResult::interrupt();
     });
     if (left.wasInterrupted())
@@ -369,6 +412,41 @@ std::string aarch64DotIsa(bool i8mm, bool dotprod) {
   return i8mm ? "neon-i8mm" : dotprod ? "neon-dotprod" : "generic";
 }
 } // namespace
+
+FailureOr<std::string> qc::resolveDotIsa(Operation *anchor, StringRef isa,
+                                         StringRef cpu, StringRef pass) {
+  if (isa != "auto" && isa != "host" && !isDotIsa(isa))
+    return anchor->emitError()
+           << pass << ": unknown isa '" << isa
+           << "' (expected auto, host, avx512-vnni, avx2, neon-i8mm, "
+              "neon-dotprod or generic)";
+  if (!cpu.empty() && isa != "auto")
+    return anchor->emitError() << pass << ": give isa or cpu, not both (isa '"
+                               << isa << "', cpu '" << cpu << "')";
+  if (isa == "host")
+    return hostDotIsa();
+  if (isa != "auto")
+    return isa.str();
+  if (!cpu.empty()) {
+    llvm::Expected<std::string> chosen = dotIsaForCpu(cpu);
+    if (!chosen)
+      return anchor->emitError()
+             << pass << ": " << llvm::toString(chosen.takeError());
+    return *chosen;
+  }
+  for (Operation *op = anchor; op; op = op->getParentOp()) {
+    auto target = op->getAttrOfType<StringAttr>("qc.target");
+    if (!target)
+      continue;
+    llvm::Expected<std::string> chosen = dotIsaForCpu(target.getValue());
+    if (!chosen) {
+      op->emitError() << "qc.target: " << llvm::toString(chosen.takeError());
+      return failure();
+    }
+    return *chosen;
+  }
+  return hostDotIsa();
+}
 
 bool qc::isDotIsa(llvm::StringRef isa) {
   return isa == "avx512-vnni" || isa == "avx2" || isa == "neon-i8mm" ||

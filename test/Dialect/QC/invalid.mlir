@@ -302,3 +302,35 @@ func.func @dot_u8s8_rhs_not_i7(%acc: vector<4xi32>, %a: vector<16xi8>) -> vector
   %0 = qc.dot_u8s8 %acc, %a, %w {rhs_fits_i7} : vector<16xi8> -> vector<4xi32>
   return %0 : vector<4xi32>
 }
+
+// -----
+
+func.func @mmla_u8s8_bytes(%acc: vector<4xi32>, %a: vector<32xi8>) -> vector<4xi32> {
+  // expected-error @+1 {{'qc.mmla_u8s8' op operands have 32 bytes but the accumulator has 4 lanes; each 2x2 block of 4 lanes takes 16 bytes}}
+  %0 = qc.mmla_u8s8 %acc, %a, %a : vector<32xi8> -> vector<4xi32>
+  return %0 : vector<4xi32>
+}
+
+// -----
+
+func.func @mmla_u8s8_partial_block(%acc: vector<6xi32>, %a: vector<24xi8>) -> vector<6xi32> {
+  // expected-error @+1 {{'qc.mmla_u8s8' op accumulator has 6 lanes; it must hold whole 2x2 blocks (a multiple of 4 lanes)}}
+  %0 = qc.mmla_u8s8 %acc, %a, %a : vector<24xi8> -> vector<6xi32>
+  return %0 : vector<6xi32>
+}
+
+// -----
+
+func.func @mmla_u8s8_scalable(%acc: vector<[4]xi32>, %a: vector<[16]xi8>) -> vector<[4]xi32> {
+  // expected-error @+1 {{'qc.mmla_u8s8' op scalable vectors are not supported}}
+  %0 = qc.mmla_u8s8 %acc, %a, %a : vector<[16]xi8> -> vector<[4]xi32>
+  return %0 : vector<[4]xi32>
+}
+
+// -----
+
+func.func @mmla_u8s8_types(%acc: vector<4xi32>, %a: vector<16xi8>, %w: vector<32xi8>) -> vector<4xi32> {
+  // expected-error @+1 {{'qc.mmla_u8s8' op failed to verify that all of {lhs, rhs} have same type}}
+  %0 = "qc.mmla_u8s8"(%acc, %a, %w) : (vector<4xi32>, vector<16xi8>, vector<32xi8>) -> vector<4xi32>
+  return %0 : vector<4xi32>
+}

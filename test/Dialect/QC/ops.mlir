@@ -98,3 +98,14 @@ func.func @dot_u8s8_rhs_fits_i7(%acc: vector<4xi32>, %a: vector<16xi8>) -> vecto
   %0 = qc.dot_u8s8 %acc, %a, %w {rhs_fits_i7} : vector<16xi8> -> vector<4xi32>
   return %0 : vector<4xi32>
 }
+
+// CHECK-LABEL: func.func @mmla_u8s8
+func.func @mmla_u8s8(%acc: vector<4xi32>, %a: vector<16xi8>, %w: vector<16xi8>,
+                     %acc2: vector<8xi32>, %a2: vector<32xi8>) -> (vector<4xi32>, vector<8xi32>) {
+  // CHECK: qc.mmla_u8s8 %{{.*}}, %{{.*}}, %{{.*}} : vector<16xi8> -> vector<4xi32>
+  %0 = qc.mmla_u8s8 %acc, %a, %w : vector<16xi8> -> vector<4xi32>
+  // Two independent blocks.
+  // CHECK: qc.mmla_u8s8 %{{.*}}, %{{.*}}, %{{.*}} : vector<32xi8> -> vector<8xi32>
+  %1 = qc.mmla_u8s8 %acc2, %a2, %a2 : vector<32xi8> -> vector<8xi32>
+  return %0, %1 : vector<4xi32>, vector<8xi32>
+}

@@ -8,6 +8,7 @@
 #ifndef QC_CONVERSION_QCTOVECTOR_DOTPRODUCTS_H
 #define QC_CONVERSION_QCTOVECTOR_DOTPRODUCTS_H
 
+#include "mlir/IR/Operation.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
@@ -31,6 +32,18 @@ std::string hostDotIsa();
 /// baseline Armv8-A). An unknown name is an error that says what is
 /// expected.
 llvm::Expected<std::string> dotIsaForCpu(llvm::StringRef cpu);
+
+/// The instruction set a pass option `isa` (auto, host, or one of
+/// isDotIsa's) with an optional `cpu` stands for at `anchor`: an explicit
+/// isa; host: hostDotIsa(); auto: dotIsaForCpu(cpu), else that of the
+/// `qc.target` string attribute of `anchor` or its nearest ancestor that
+/// has one (quant-compile --target records it on the module), else the
+/// host's. Unknown names, and isa with cpu, are errors at `anchor` (or at
+/// the op carrying a bad qc.target) whose message starts with `pass`.
+mlir::FailureOr<std::string> resolveDotIsa(mlir::Operation *anchor,
+                                           llvm::StringRef isa,
+                                           llvm::StringRef cpu,
+                                           llvm::StringRef pass);
 
 /// Whether code using `isa` runs on this machine.
 bool hostRunsDotIsa(llvm::StringRef isa);

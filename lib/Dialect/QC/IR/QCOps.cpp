@@ -389,6 +389,23 @@ LogicalResult DotU8S8Op::verify() {
   return success();
 }
 
+LogicalResult MmlaU8S8Op::verify() {
+  VectorType acc = getAcc().getType(), lhs = getLhs().getType();
+  if (acc.isScalable() || lhs.isScalable())
+    return emitOpError() << "scalable vectors are not supported";
+  int64_t lanes = acc.getNumElements(), bytes = lhs.getNumElements();
+  if (lanes % 4 != 0)
+    return emitOpError() << "accumulator has " << lanes
+                         << " lanes; it must hold whole 2x2 blocks (a "
+                            "multiple of 4 lanes)";
+  if (bytes != 4 * lanes)
+    return emitOpError() << "operands have " << bytes
+                         << " bytes but the accumulator has " << lanes
+                         << " lanes; each 2x2 block of 4 lanes takes 16 "
+                            "bytes";
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "qc/Dialect/QC/IR/QCOps.cpp.inc"
 

@@ -332,4 +332,44 @@ def QC_DotU8S8Op : QC_Op<"dot_u8s8", [Pure, AllTypesMatch<["acc", "result"]>,
   let hasVerifier = 1;
 }
 
+def QC_MmlaU8S8Op : QC_Op<"mmla_u8s8", [Pure, AllTypesMatch<["acc", "result"]>,
+                                      AllTypesMatch<["lhs", "rhs"]>]> {
+  let summary = "2x8 by 8x2 u8 x s8 matrix multiply-accumulate into 2x2 i32 "
+                "blocks";
+  let description = [{
+    The step of the AArch64 i8mm matrix-multiply microkernels
+    (docs/Microkernels.md). Each group of 16 bytes of `lhs` is a 2 x 8
+    matrix A of unsigned bytes (row i = bytes 8i..8i+7), the same 16 bytes
+    of `rhs` a 2 x 8 matrix B of signed bytes (row j = bytes 8j..8j+7: the
+    columns of the 8 x 2 right-hand side), and the matching 4 lanes of `acc`
+    a 2 x 2 block C, row-major:
+
+    `result[4b + 2i + j] = acc[4b + 2i + j] +
+       sum_{k < 8} zext(lhs[16b + 8i + k]) * sext(rhs[16b + 8j + k])`,
+
+    wrapping modulo 2^32, for every block b (`acc` has 4 lanes per block,
+    `lhs` and `rhs` 16 bytes). So with A two activation rows and B two
+    weight rows (output channels) over the same 8 K positions, C is the 2 x 2
+    block of the product A * B^T. `qc-vectorize-integer-ops{isa=neon-i8mm}`
+    emits it on one block; `qc-lower-dot-products` lowers it to
+    `llvm.aarch64.neon.usmmla.v4i32.v16i8` (one `usmmla` per block) for
+    `isa=neon-i8mm` and to portable `arith`/`vector` code with the same
+    result for every other instruction set. Activations are unsigned bytes
+    as in `qc.dot_u8s8` (signed storage is read as `x xor 0x80` and the
+    offset folded into the bias), so one op covers both storages.
+
+    ```mlir
+    %c = qc.mmla_u8s8 %acc, %a, %w : vector<16xi8> -> vector<4xi32>
+    ```
+  }];
+  let arguments = (ins VectorOfRankAndType<[1], [I32]>:$acc,
+                       VectorOfRankAndType<[1], [I8]>:$lhs,
+                       VectorOfRankAndType<[1], [I8]>:$rhs);
+  let results = (outs VectorOfRankAndType<[1], [I32]>:$result);
+  let assemblyFormat = [{
+    $acc `,` $lhs `,` $rhs attr-dict `:` type($lhs) `->` type($acc)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // QC_DIALECT_QC_IR_QCOPS_TD
