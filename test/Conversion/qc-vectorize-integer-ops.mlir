@@ -5,7 +5,7 @@
 // RUN: not quant-opt %s -split-input-file -qc-vectorize-integer-ops=isa=sse2 2>&1 | FileCheck %s --check-prefix=ISA
 // RUN: quant-opt %s -split-input-file -qc-vectorize-integer-ops=parallel=false -canonicalize | FileCheck %s --check-prefix=SERIAL
 
-// ISA: unknown isa 'sse2' (supported: avx512-vnni)
+// ISA: qc-vectorize-integer-ops: unknown isa 'sse2' (expected auto, host, avx512-vnni, avx2, neon-i8mm, neon-dotprod or generic)
 
 // LLVM-NOT: qc.
 // LLVM-NOT: quant.

@@ -84,10 +84,28 @@ def QCVectorizeIntegerOpsPass
     lowers the `qc.dot_u8s8` ops after deallocation
     (`qc-lower-dot-products`): one instruction each with AVX-512 VNNI,
     portable vector code with the same result elsewhere.
+
+    The option `isa` names the instruction set the kernels are shaped for,
+    resolved like `qc-lower-dot-products{isa}`: `auto` (the default) takes
+    the `cpu` option, else the module's `qc.target` (`quant-compile
+    --target`), else the host. With `neon-i8mm` (e.g. `neoverse-v1`,
+    `neoverse-n2`), `qc.fully_connected` becomes the matrix-multiply kernel
+    instead: weights packed `[N/16][K/8][8][2][8]`, activations packed two
+    rows per 16 bytes (`[M/2][K/8][2][8]`), a tile of 4 rows x 16 channels
+    held in 16 `vector<4xi32>` 2 x 2 blocks updated by `qc.mmla_u8s8`
+    (`usmmla`), the blocks deinterleaved into rows of 16 channels for the
+    same epilogue. Every other instruction set gets the dot-product kernel.
   }];
   let options = [
-    Option<"isa", "isa", "std::string", "\"avx512-vnni\"",
-           "Instruction set of the microkernels (avx512-vnni)">,
+    Option<"isa", "isa", "std::string", "\"auto\"",
+           "Instruction set the kernels are shaped for: auto (the cpu "
+           "option, else the module's qc.target, else the host), host, or "
+           "avx512-vnni, avx2, neon-i8mm, neon-dotprod, generic as in "
+           "qc-lower-dot-products; neon-i8mm gives fully connected layers "
+           "the usmmla kernel, the others the dot-product kernel">,
+    Option<"cpu", "cpu", "std::string", "\"\"",
+           "With isa=auto: the CPU to shape the kernels for, as for clang "
+           "-mcpu (neoverse-v1, znver4, ...)">,
     Option<"parallel", "parallel", "bool", "true",
            "Distribute the row tiles over threads (scf.parallel; "
            "qc-lower-to-llvm maps it to OpenMP)">,

@@ -19,8 +19,10 @@
 //
 //===----------------------------------------------------------------------===//
 #include "KernelSupport.h"
+#include "MmlaKernels.h"
 
 #include "qc/Conversion/Passes.h"
+#include "qc/Conversion/QCToVector/DotProducts.h"
 #include "qc/Conversion/QuantTypeUtils.h"
 #include "qc/Dialect/QC/IR/QCOps.h"
 
@@ -1245,20 +1247,24 @@ struct QCVectorizeIntegerOpsPass
     : qc::impl::QCVectorizeIntegerOpsPassBase<QCVectorizeIntegerOpsPass> {
   using QCVectorizeIntegerOpsPassBase::QCVectorizeIntegerOpsPassBase;
 
-  LogicalResult initialize(MLIRContext *ctx) override {
-    if (isa == "avx512-vnni")
-      return success();
-    return emitError(UnknownLoc::get(ctx))
-           << "qc-vectorize-integer-ops: unknown isa '" << isa
-           << "' (supported: avx512-vnni)";
-  }
-
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    // The same names and choice as qc-lower-dot-products (qc.target of the
+    // module when isa is auto): i8mm gets the matrix-multiply kernel for
+    // fully connected layers, every other instruction set the dot-product
+    // kernel.
+    FailureOr<std::string> chosen =
+        resolveDotIsa(module, isa, cpu, "qc-vectorize-integer-ops");
+    if (failed(chosen))
+      return signalPassFailure();
+    bool mmla = *chosen == "neon-i8mm";
     SymbolTable symbols(module);
     RewritePatternSet patterns(&getContext());
     DenseMap<Operation *, FusedInput> fused;
-    patterns.add<VectorizeFullyConnected>(&getContext(), symbols, parallel);
+    if (mmla)
+      populateMmlaKernelPatterns(patterns, symbols, parallel);
+    else
+      patterns.add<VectorizeFullyConnected>(&getContext(), symbols, parallel);
     patterns.add<VectorizeConv2D>(&getContext(), symbols, parallel, fused);
     walkAndApplyPatterns(module, std::move(patterns));
   }

@@ -12,7 +12,11 @@
 # With AVX2 (qc-lower-dot-products{isa=avx2}): vpmaddwd on widened bytes for
 # 8-bit weights, vpmaddubsw + vpmaddwd for the int4 ones (rhs_fits_i7).
 # RUN: %if x86-avx2 %{ rm -rf %t.a && %python %s %t.a --isa=avx512-vnni --dot-isa=avx2 | FileCheck %s --check-prefixes=CHECK,UKERNEL %}
+# The i8mm matrix-multiply kernel (qc.mmla_u8s8), its usmmla steps lowered
+# portably here (qemu runs the usmmla form: Microkernels/aarch64-qemu.test).
+# RUN: rm -rf %t.m && %python %s %t.m --isa=neon-i8mm --dot-isa=generic | FileCheck %s --check-prefixes=CHECK,MMLA
 # UKERNEL: fully_connected: avx512-vnni kernels for 24 of 36 ops
+# MMLA: fully_connected: neon-i8mm kernels for 24 of 36 ops
 # CHECK: fully_connected: compared 8184 values in 36 cases, 0 differences
 import os
 import sys

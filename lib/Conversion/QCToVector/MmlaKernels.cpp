@@ -1,0 +1,604 @@
+//===- MmlaKernels.cpp - AArch64 i8mm matrix-multiply microkernels --------===//
+//
+// qc-vectorize-integer-ops{isa=neon-i8mm}: qc.fully_connected as register
+// tiles of qc.mmla_u8s8, the 2 x 8 by 8 x 2 byte matrix multiply of i8mm
+// (usmmla). The arithmetic is the one of the dot-product kernels
+// (VectorizeIntegerOps.cpp, docs/Microkernels.md): activations as unsigned
+// bytes xu = x + off (off = 128 for signed storage, applied while packing),
+// the zero point and offset folded into the bias at compile time,
+//
+//   sum_k (x - zx) * w + bias = sum_k xu * w + (bias - (zx + off) sum_k w)
+//
+// modulo 2^32, and the exact integer qc.requantize epilogue. Only the
+// layouts and the tile differ:
+//
+// * weights [N/16][K/8][8][2][8]: per column tile of 16 output channels and
+//   K step of 8, eight 16-byte vectors, vector q holding channels 2q and
+//   2q + 1 (8 K bytes each), the right operand of one usmmla;
+// * activations [M/2][K/8][2][8]: per pair of rows and K step, one 16-byte
+//   vector holding both rows' 8 K bytes, the left operand;
+// * a tile of 4 rows (2 pairs) x 16 channels (8 column pairs) keeps 16
+//   accumulator blocks of 2 x 2 i32 in registers: per K step 2 activation
+//   loads, 8 weight loads and 16 usmmla, 26 of the 32 NEON registers.
+//
+// After the K loop, each pair's 8 blocks are deinterleaved into two rows of
+// 16 consecutive output channels (vector<16xi32>), which go through the
+// requantization epilogue and one (masked) 16-lane store each.
+//
+//===----------------------------------------------------------------------===//
+#include "MmlaKernels.h"
+
+#include "KernelSupport.h"
+
+#include "qc/Conversion/QCToLinalg/QCToLinalg.h"
+#include "qc/Conversion/QuantTypeUtils.h"
+#include "qc/Dialect/QC/IR/QCOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace qc;
+using namespace qc::kernels;
+
+namespace {
+
+constexpr int64_t kLanes = 16;  // output channels per column tile and row
+constexpr int64_t kDepth = 8;   // K bytes per usmmla row
+constexpr int64_t kBlockBytes = 16;
+constexpr int64_t kColumnPairs = kLanes / 2;
+constexpr int64_t kTilePairs = 2; // rows of a full tile: 2 pairs
+
+int64_t roundUp(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
+
+/// The requantization of an i32 accumulator row into the result storage,
+/// as qc-lower-quant does it (docs/Microkernels.md, "The arithmetic").
+struct Epilogue {
+  ChannelRequant requant;
+  int64_t zy = 0, lo = 0, hi = 0;
+  IntegerType outStorage;
+};
+
+/// Everything the kernel needs, computed at compile time.
+struct MmlaPlan {
+  int64_t n = 0, k = 0;
+  int64_t kp() const { return roundUp(k, kDepth); }
+  int64_t kSteps() const { return kp() / kDepth; }
+  int64_t np() const { return roundUp(n, kLanes); }
+  bool inputSigned = false;
+  int64_t inputOffset = 0, zx = 0;
+  unsigned inputBits = 8;
+  bool parallel = true;
+  SmallVector<int8_t> packed; // [np/16][kp/8][8][2][8]
+  SmallVector<int32_t> bias;  // np, offset folded in
+  Epilogue epilogue;
+};
+
+/// Why `op` is left to the reference lowering, or success with its plan.
+LogicalResult planFullyConnected(FullyConnectedOp op, MmlaPlan &plan,
+                                 std::string &why) {
+  auto xType = cast<RankedTensorType>(op.getInput().getType());
+  if (xType.isDynamicDim(1)) {
+    why = "dynamic K";
+    return failure();
+  }
+  if (failed(checkIntegerOpLowerable(op, why)))
+    return failure();
+  if (op.getMode() == RequantMode::float_scale) {
+    why = "mode float_scale has no vector epilogue";
+    return failure();
+  }
+  KernelOperands ops;
+  if (failed(readKernelOperands(op.getInput(), op.getWeight(), op.getBias(),
+                                op.getResult(), /*exactInputBits=*/false, ops,
+                                why)))
+    return failure();
+  quant::QuantizedType xq = ops.input, wq = ops.weight, yq = ops.result;
+  plan.n = cast<RankedTensorType>(op.getWeight().getType()).getDimSize(0);
+  plan.k = xType.getDimSize(1);
+  plan.inputSigned = xq.isSigned();
+  plan.inputOffset = xq.isSigned() ? 128 : 0;
+  plan.inputBits = xq.getStorageTypeIntegralWidth();
+  plan.zx = zeroPointOf(xq);
+
+  // Weight (f, kk) -> column tile f / 16, K step kk / 8, vector (f % 16) / 2,
+  // half f % 2, byte kk % 8. Padding (K and N) stays 0.
+  int64_t n = plan.n, k = plan.k, steps = plan.kSteps();
+  plan.packed.assign(plan.np() * plan.kp(), 0);
+  SmallVector<int64_t> colSum(plan.np(), 0);
+  for (int64_t f = 0; f < n; ++f)
+    for (int64_t kk = 0; kk < k; ++kk) {
+      int64_t value = ops.weights[f * k + kk];
+      int64_t vec = (f / kLanes * steps + kk / kDepth) * kColumnPairs +
+                    f % kLanes / 2;
+      plan.packed[vec * kBlockBytes + f % 2 * kDepth + kk % kDepth] =
+          static_cast<int8_t>(value);
+      colSum[f] += value;
+    }
+
+  // Bias with the activation zero point and offset folded in, wrapping like
+  // the i32 accumulator of the reference lowering.
+  int64_t zEff = plan.zx + plan.inputOffset;
+  plan.bias.assign(plan.np(), 0);
+  for (int64_t f = 0; f < n; ++f) {
+    uint32_t v = ops.bias ? static_cast<uint32_t>((*ops.bias)[f]) : 0u;
+    v -= static_cast<uint32_t>(zEff) * static_cast<uint32_t>(colSum[f]);
+    plan.bias[f] = static_cast<int32_t>(v);
+  }
+
+  Epilogue &e = plan.epilogue;
+  if (failed(computeChannelRequant(xq, wq, yq, n, plan.np(),
+                                   op.getMode() == RequantMode::double_round,
+                                   e.requant, why)))
+    return failure();
+  std::pair<int64_t, int64_t> bounds = op.getResultStorageBounds();
+  e.zy = zeroPointOf(yq);
+  e.lo = std::max<int64_t>(yq.getStorageTypeMin(), bounds.first);
+  e.hi = std::min<int64_t>(yq.getStorageTypeMax(), bounds.second);
+  e.outStorage =
+      IntegerType::get(op->getContext(), yq.getStorageTypeIntegralWidth());
+  return success();
+}
+
+/// The per-channel constants of the epilogue, as globals.
+struct EpilogueGlobals {
+  Value bias, mult, shift, roundPos, roundNeg;
+};
+
+/// The constants of the 16 channels from `col`, loaded once per column
+/// tile and shared by its rows.
+struct EpilogueConstants {
+  Value bias, mult, shift, pos, neg;
+};
+
+EpilogueConstants loadEpilogueConstants(OpBuilder &b, Location loc,
+                                        const Epilogue &e,
+                                        const EpilogueGlobals &g, Value col) {
+  auto v16i32 = VectorType::get({kLanes}, b.getI32Type());
+  auto v16i64 = VectorType::get({kLanes}, b.getI64Type());
+  auto load = [&](Value mem, VectorType t) -> Value {
+    return vector::LoadOp::create(b, loc, t, mem, ValueRange{col});
+  };
+  EpilogueConstants c;
+  c.bias = load(g.bias, v16i32);
+  c.mult = arith::ExtSIOp::create(b, loc, v16i64, load(g.mult, v16i32));
+  c.shift = load(g.shift, v16i64);
+  c.pos = load(g.roundPos, v16i64);
+  if (e.requant.signedRounding)
+    c.neg = load(g.roundNeg, v16i64);
+  return c;
+}
+
+/// Bias, multiplier, rounding, shift, zero point and clamp of one row of 16
+/// accumulators of consecutive output channels: the result storage lanes.
+/// The same operations as the dot-product kernels' epilogue (i64 products,
+/// the i32 shortcut when every shift is at least 32), bit-identical to
+/// qc-lower-integer-ops + qc-lower-quant.
+Value requantizeRow(OpBuilder &b, Location loc, const Epilogue &e,
+                    const EpilogueConstants &c, Value accs) {
+  auto v16i32 = VectorType::get({kLanes}, b.getI32Type());
+  auto v16i64 = VectorType::get({kLanes}, b.getI64Type());
+  auto splat64 = [&](int64_t v) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(v16i64, b.getI64IntegerAttr(v)));
+  };
+  auto splat32 = [&](int64_t v) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(v16i32, b.getI32IntegerAttr(v)));
+  };
+  bool narrow = e.requant.minShift >= 32 && e.outStorage.getWidth() <= 16;
+  Value acc = arith::AddIOp::create(b, loc, accs, c.bias);
+  Value d = arith::ExtSIOp::create(b, loc, v16i64, acc);
+  Value prod = arith::MulIOp::create(b, loc, d, c.mult);
+  Value term = c.pos;
+  if (e.requant.signedRounding) {
+    Value nonNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, d,
+                                         splat64(0));
+    term = arith::SelectOp::create(b, loc, nonNeg, c.pos, c.neg);
+  }
+  Value t = arith::AddIOp::create(b, loc, prod, term);
+  t = arith::ShRSIOp::create(b, loc, t, c.shift);
+  if (narrow) {
+    t = arith::TruncIOp::create(b, loc, v16i32, t);
+    t = arith::MaxSIOp::create(b, loc, t, splat32(e.lo - e.zy));
+    t = arith::MinSIOp::create(b, loc, t, splat32(e.hi - e.zy));
+    if (e.zy != 0)
+      t = arith::AddIOp::create(b, loc, t, splat32(e.zy));
+  } else {
+    if (e.zy != 0)
+      t = arith::AddIOp::create(b, loc, t, splat64(e.zy));
+    t = arith::MaxSIOp::create(b, loc, t, splat64(e.lo));
+    t = arith::MinSIOp::create(b, loc, t, splat64(e.hi));
+  }
+  return arith::TruncIOp::create(
+      b, loc, VectorType::get({kLanes}, e.outStorage), t);
+}
+
+/// Index arithmetic.
+struct IndexMath {
+  OpBuilder &b;
+  Location loc;
+  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value add(Value x, int64_t y) { return y == 0 ? x : add(x, c(y)); }
+  Value mul(Value x, int64_t y) {
+    return y == 1 ? x : arith::MulIOp::create(b, loc, x, c(y)).getResult();
+  }
+  Value div(Value x, int64_t y) {
+    return arith::DivUIOp::create(b, loc, x, c(y));
+  }
+  Value rem(Value x, int64_t y) {
+    return arith::RemUIOp::create(b, loc, x, c(y));
+  }
+};
+
+/// scf.for from lb to ub by `step` carrying `iterArgs`; `body` is built with
+/// `b` inside the loop and returns the yielded values.
+SmallVector<Value>
+forLoop(OpBuilder &b, Location loc, Value lb, Value ub, int64_t step,
+        ValueRange iterArgs,
+        function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+  Value stepValue = arith::ConstantIndexOp::create(b, loc, step);
+  auto loop = scf::ForOp::create(b, loc, lb, ub, stepValue, iterArgs);
+  OpBuilder::InsertionGuard guard(b);
+  Block *block = loop.getBody();
+  if (!block->empty() && block->back().hasTrait<OpTrait::IsTerminator>())
+    block->back().erase();
+  b.setInsertionPointToEnd(block);
+  scf::YieldOp::create(b, loc,
+                       body(loop.getInductionVar(), loop.getRegionIterArgs()));
+  return SmallVector<Value>(loop.getResults());
+}
+
+/// A loop nest without results over [lb, ub) by `steps`: an scf.parallel
+/// when `parallel`, else nested scf.for.
+void loopNest(OpBuilder &b, Location loc, bool parallel, ValueRange lbs,
+              ValueRange ubs, ArrayRef<int64_t> steps,
+              function_ref<void(ValueRange)> body) {
+  IndexMath im{b, loc};
+  if (parallel) {
+    SmallVector<Value> stepValues;
+    for (int64_t s : steps)
+      stepValues.push_back(im.c(s));
+    scf::ParallelOp::create(
+        b, loc, lbs, ubs, stepValues,
+        [&](OpBuilder &pb, Location, ValueRange ivs) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(pb.getInsertionBlock(), pb.getInsertionPoint());
+          body(ivs);
+        });
+    return;
+  }
+  std::function<void(size_t, SmallVector<Value>)> level =
+      [&](size_t d, SmallVector<Value> ivs) {
+        if (d == steps.size()) {
+          body(ivs);
+          return;
+        }
+        forLoop(b, loc, lbs[d], ubs[d], steps[d], {},
+                [&](Value iv, ValueRange) {
+                  SmallVector<Value> inner = ivs;
+                  inner.push_back(iv);
+                  level(d + 1, inner);
+                  return SmallVector<Value>();
+                });
+      };
+  level(0, {});
+}
+
+/// Stores the 16 result lanes of row `row`, channels [col, col + 16); none
+/// of them when `valid` (an i1, may be null) is false.
+using RowStore = function_ref<void(OpBuilder &, Location, Value row, Value col,
+                                   Value lanes, Value valid)>;
+
+/// One register tile: row pairs [pair0, pair0 + pairs) x the 16 channels
+/// from `n0`. Rows at or past `rows` (the padding row of an odd M, only in
+/// a one-pair tile) are computed but not stored.
+void emitTile(OpBuilder &b, Location loc, const MmlaPlan &plan,
+              const EpilogueGlobals &eg, Value weights, Value packedInput,
+              Value pair0, int64_t pairs, Value n0, Value rows,
+              bool guardOddRow, RowStore store) {
+  IndexMath im{b, loc};
+  auto v16i8 = VectorType::get({kBlockBytes}, b.getI8Type());
+  auto v4i32 = VectorType::get({4}, b.getI32Type());
+  int64_t steps = plan.kSteps();
+  // This column tile's weight panel, and the pairs' activation panels.
+  Value panel = im.mul(im.div(n0, kLanes), steps * kColumnPairs * kBlockBytes);
+  SmallVector<Value> pairBase;
+  for (int64_t p = 0; p < pairs; ++p)
+    pairBase.push_back(im.mul(im.add(pair0, p), steps * kBlockBytes));
+  Value zero = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(v4i32, b.getI32IntegerAttr(0)));
+  SmallVector<Value> init(pairs * kColumnPairs, zero);
+  SmallVector<Value> accs = forLoop(
+      b, loc, im.c(0), im.c(steps), 1, init, [&](Value s, ValueRange acc) {
+        Value wAt = im.add(panel, im.mul(s, kColumnPairs * kBlockBytes));
+        SmallVector<Value> w;
+        for (int64_t q = 0; q < kColumnPairs; ++q)
+          w.push_back(vector::LoadOp::create(
+              b, loc, v16i8, weights, ValueRange{im.add(wAt, q * kBlockBytes)}));
+        Value aOff = im.mul(s, kBlockBytes);
+        SmallVector<Value> next(acc);
+        for (int64_t p = 0; p < pairs; ++p) {
+          Value a = vector::LoadOp::create(
+              b, loc, v16i8, packedInput,
+              ValueRange{im.add(pairBase[p], aOff)});
+          for (int64_t q = 0; q < kColumnPairs; ++q)
+            next[p * kColumnPairs + q] = MmlaU8S8Op::create(
+                b, loc, v4i32, next[p * kColumnPairs + q], a, w[q]);
+        }
+        return next;
+      });
+
+  // Block q of a pair holds rows (2p, 2p + 1) x channels (2q, 2q + 1),
+  // row-major: the even row's channels are lanes 0, 1 of every block, the
+  // odd row's lanes 2, 3. Two blocks at a time (a 64-bit zip on AArch64),
+  // then the halves concatenated.
+  const Epilogue &e = plan.epilogue;
+  EpilogueConstants constants = loadEpilogueConstants(b, loc, e, eg, n0);
+  for (int64_t p = 0; p < pairs; ++p) {
+    for (int64_t i = 0; i < 2; ++i) {
+      SmallVector<Value> parts;
+      for (int64_t q = 0; q < kColumnPairs; q += 2)
+        parts.push_back(vector::ShuffleOp::create(
+            b, loc, accs[p * kColumnPairs + q], accs[p * kColumnPairs + q + 1],
+            ArrayRef<int64_t>{2 * i, 2 * i + 1, 4 + 2 * i, 5 + 2 * i}));
+      while (parts.size() > 1) {
+        SmallVector<Value> joined;
+        for (size_t t = 0; t < parts.size(); t += 2) {
+          int64_t len = cast<VectorType>(parts[t].getType()).getNumElements();
+          SmallVector<int64_t> mask;
+          for (int64_t l = 0; l < 2 * len; ++l)
+            mask.push_back(l);
+          joined.push_back(
+              vector::ShuffleOp::create(b, loc, parts[t], parts[t + 1], mask));
+        }
+        parts = std::move(joined);
+      }
+      Value lanes = requantizeRow(b, loc, e, constants, parts.front());
+      Value row = im.add(im.mul(im.add(pair0, p), 2), i);
+      // The padding row stores nothing (an empty mask, at the even row's
+      // address); a branch here would keep OpenMP's loop body in a
+      // multi-block memref.alloca_scope next to the usmmla calls.
+      Value inside;
+      if (i == 1 && guardOddRow) {
+        inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
+                                       rows);
+        row = arith::SelectOp::create(b, loc, inside, row,
+                                      im.add(im.mul(im.add(pair0, p), 2), 0));
+      }
+      store(b, loc, row, n0, lanes, inside);
+    }
+  }
+}
+
+/// The activations of `x` (M x K storage) packed as [ceil(M/2)][kp/8][2][8]
+/// unsigned bytes: per row pair and K step, the 8 bytes of the even row then
+/// the 8 of the odd row. The K tail is zero (its weights are zero), and so
+/// is the second row of the last pair when M is odd.
+Value packActivations(OpBuilder &b, Location loc, const MmlaPlan &plan,
+                      Value x, Value rows) {
+  IndexMath im{b, loc};
+  int64_t k = plan.k, steps = plan.kSteps();
+  Type i8 = b.getI8Type();
+  Value pairs = im.div(im.add(rows, 1), 2);
+  auto type = MemRefType::get({ShapedType::kDynamic}, i8);
+  Value packed = memref::AllocOp::create(
+      b, loc, type, ValueRange{im.mul(pairs, steps * kBlockBytes)},
+      b.getI64IntegerAttr(64));
+  auto v8i8 = VectorType::get({kDepth}, i8);
+  auto splat = [&](int64_t v) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(v8i8, b.getI8IntegerAttr(v)));
+  };
+  // Row m, K step s starts at (m / 2 * steps + s) * 16 + m % 2 * 8.
+  auto rowStart = [&](IndexMath &m, Value row) {
+    return m.add(m.mul(m.mul(m.div(row, 2), steps), kBlockBytes),
+                 m.mul(m.rem(row, 2), kDepth));
+  };
+  if (plan.inputBits == 8) {
+    // 8 bytes per load and store; the K tail through a masked load whose
+    // other lanes read 0 (0x80 before the xor of signed storage).
+    Value flip = plan.inputOffset ? splat(-128) : Value();
+    int64_t whole = k / kDepth, tail = k % kDepth;
+    Value tailMask, pass;
+    if (tail) {
+      SmallVector<bool> bits(kDepth, false);
+      for (int64_t l = 0; l < tail; ++l)
+        bits[l] = true;
+      tailMask = arith::ConstantOp::create(
+          b, loc,
+          DenseElementsAttr::get(VectorType::get({kDepth}, b.getI1Type()),
+                                 ArrayRef<bool>(bits)));
+      pass = splat(plan.inputOffset ? -128 : 0);
+    }
+    forLoop(b, loc, im.c(0), rows, 1, {}, [&](Value m, ValueRange) {
+      Value start = rowStart(im, m);
+      auto copy = [&](Value s, bool masked) {
+        Value col = im.mul(s, kDepth);
+        Value v = masked ? vector::MaskedLoadOp::create(b, loc, v8i8, x,
+                                                        ValueRange{m, col},
+                                                        tailMask, pass)
+                               .getResult()
+                         : vector::LoadOp::create(b, loc, v8i8, x,
+                                                  ValueRange{m, col})
+                               .getResult();
+        if (flip)
+          v = arith::XOrIOp::create(b, loc, v, flip);
+        vector::StoreOp::create(
+            b, loc, v, packed,
+            ValueRange{im.add(start, im.mul(s, kBlockBytes))});
+      };
+      if (whole)
+        forLoop(b, loc, im.c(0), im.c(whole), 1, {}, [&](Value s, ValueRange) {
+          copy(s, false);
+          return SmallVector<Value>();
+        });
+      if (tail)
+        copy(im.c(whole), true);
+      return SmallVector<Value>();
+    });
+  } else {
+    // Narrower storage (4-bit activations): element by element, extended
+    // to a byte; the K tail written as 0.
+    Value zero = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
+    forLoop(b, loc, im.c(0), rows, 1, {}, [&](Value m, ValueRange) {
+      Value start = rowStart(im, m);
+      forLoop(b, loc, im.c(0), im.c(plan.kp()), 1, {},
+              [&](Value kk, ValueRange) {
+                Value at = im.add(
+                    start, im.add(im.mul(im.div(kk, kDepth), kBlockBytes),
+                                  im.rem(kk, kDepth)));
+                Value inside = arith::CmpIOp::create(
+                    b, loc, arith::CmpIPredicate::ult, kk, im.c(k));
+                auto branch = scf::IfOp::create(b, loc, TypeRange{i8}, inside,
+                                                /*withElse=*/true);
+                {
+                  OpBuilder::InsertionGuard g(b);
+                  b.setInsertionPointToStart(&branch.getThenRegion().front());
+                  Value v = memref::LoadOp::create(b, loc, x, ValueRange{m, kk});
+                  v = plan.inputSigned ? arith::ExtSIOp::create(b, loc, i8, v)
+                                             .getResult()
+                                       : arith::ExtUIOp::create(b, loc, i8, v)
+                                             .getResult();
+                  if (plan.inputOffset)
+                    v = arith::XOrIOp::create(
+                        b, loc, v,
+                        arith::ConstantOp::create(b, loc,
+                                                  b.getI8IntegerAttr(-128)));
+                  scf::YieldOp::create(b, loc, v);
+                  b.setInsertionPointToStart(&branch.getElseRegion().front());
+                  scf::YieldOp::create(b, loc, zero);
+                }
+                memref::StoreOp::create(b, loc, branch.getResult(0), packed,
+                                        ValueRange{at});
+                return SmallVector<Value>();
+              });
+      return SmallVector<Value>();
+    });
+  }
+  // The padding row of an odd M: zero, so that its (unused) results come
+  // from defined bytes.
+  Value odd = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                    im.rem(rows, 2), im.c(0));
+  auto ifOdd = scf::IfOp::create(b, loc, odd, /*withElse=*/false);
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(&ifOdd.getThenRegion().front());
+    Value start = rowStart(im, rows);
+    Value zeros = splat(0);
+    forLoop(b, loc, im.c(0), im.c(steps), 1, {}, [&](Value s, ValueRange) {
+      vector::StoreOp::create(
+          b, loc, zeros, packed,
+          ValueRange{im.add(start, im.mul(s, kBlockBytes))});
+      return SmallVector<Value>();
+    });
+  }
+  return packed;
+}
+
+struct FullyConnectedToMmla : OpRewritePattern<FullyConnectedOp> {
+  FullyConnectedToMmla(MLIRContext *ctx, SymbolTable &symbols, bool parallel)
+      : OpRewritePattern(ctx), symbols(symbols), parallel(parallel) {}
+  SymbolTable &symbols;
+  bool parallel;
+
+  LogicalResult matchAndRewrite(FullyConnectedOp op,
+                                PatternRewriter &b) const override {
+    MmlaPlan plan;
+    plan.parallel = parallel;
+    std::string why;
+    if (failed(planFullyConnected(op, plan, why)))
+      return b.notifyMatchFailure(op, why);
+    auto outType = cast<RankedTensorType>(op.getResult().getType());
+    Location loc = op.getLoc();
+    IndexMath im{b, loc};
+    MLIRContext *ctx = b.getContext();
+    IntegerType i8 = IntegerType::get(ctx, 8), i32 = IntegerType::get(ctx, 32),
+                i64 = IntegerType::get(ctx, 64);
+
+    auto module = op->getParentOfType<ModuleOp>();
+    std::string prefix = layerSymbol("__qc_ukernel", op) + "_mmla";
+    auto global = [&](StringRef what, DenseElementsAttr data) -> Value {
+      return constantGlobal(b, loc, module, symbols, prefix + "_" + what.str(),
+                            data);
+    };
+    const ChannelRequant &rq = plan.epilogue.requant;
+    Value weights = global("weights", denseOf<int8_t>(plan.packed, i8));
+    EpilogueGlobals eg;
+    eg.bias = global("bias", denseOf<int32_t>(plan.bias, i32));
+    eg.mult = global("multiplier", denseOf<int32_t>(rq.multiplier, i32));
+    eg.shift = global("shift", denseOf<int64_t>(rq.shift, i64));
+    eg.roundPos = global("round_pos", denseOf<int64_t>(rq.roundPos, i64));
+    eg.roundNeg = global("round_neg", denseOf<int64_t>(rq.roundNeg, i64));
+
+    Value x = storageBuffer(b, loc, op.getInput());
+    Value rows = memref::DimOp::create(b, loc, x, 0);
+    Value packed = packActivations(b, loc, plan, x, rows);
+
+    SmallVector<Value> dyn;
+    if (outType.isDynamicDim(0))
+      dyn.push_back(rows);
+    Value out = allocBuffer(b, loc, outType, plan.epilogue.outStorage, dyn);
+    Value flat = flatten(b, loc, out);
+    int64_t n = plan.n;
+    auto maskType = VectorType::get({kLanes}, b.getI1Type());
+    auto store = [&](OpBuilder &sb, Location sl, Value row, Value col,
+                     Value lanes, Value valid) {
+      IndexMath sm{sb, sl};
+      Value at = sm.add(sm.mul(row, n), col);
+      if (n % kLanes == 0 && !valid) {
+        vector::StoreOp::create(sb, sl, lanes, flat, ValueRange{at});
+        return;
+      }
+      Value left = arith::SubIOp::create(sb, sl, sm.c(n), col);
+      if (valid)
+        left = arith::SelectOp::create(sb, sl, valid, left, sm.c(0));
+      Value mask = vector::CreateMaskOp::create(sb, sl, maskType,
+                                                ValueRange{left});
+      vector::MaskedStoreOp::create(sb, sl, flat, ValueRange{at}, mask, lanes);
+    };
+
+    // Full tiles of 4 rows (2 pairs), then the pairs left over one at a
+    // time (the last one with a padding row when M is odd); threads split
+    // the leftover pairs' column tiles too.
+    int64_t tileRows = 2 * kTilePairs;
+    Value full = im.mul(im.div(rows, tileRows), tileRows);
+    Value np = im.c(plan.np());
+    loopNest(b, loc, parallel, ValueRange{im.c(0)}, ValueRange{full},
+             {tileRows}, [&](ValueRange ivs) {
+               forLoop(b, loc, im.c(0), np, kLanes, {},
+                       [&](Value n0, ValueRange) {
+                         emitTile(b, loc, plan, eg, weights, packed,
+                                  im.div(ivs[0], 2), kTilePairs, n0, rows,
+                                  /*guardOddRow=*/false, store);
+                         return SmallVector<Value>();
+                       });
+             });
+    std::optional<int64_t> staticRows;
+    if (!outType.isDynamicDim(0))
+      staticRows = outType.getDimSize(0);
+    if (!staticRows || *staticRows % tileRows != 0) {
+      bool mayBeOdd = !staticRows || *staticRows % 2 != 0;
+      loopNest(b, loc, parallel, ValueRange{im.div(full, 2), im.c(0)},
+               ValueRange{im.div(im.add(rows, 1), 2), np}, {1, kLanes},
+               [&](ValueRange ivs) {
+                 emitTile(b, loc, plan, eg, weights, packed, ivs[0], 1, ivs[1],
+                          rows, mayBeOdd, store);
+               });
+    }
+    b.replaceOp(op, resultTensor(b, loc, out, outType));
+    return success();
+  }
+};
+
+} // namespace
+
+void qc::kernels::populateMmlaKernelPatterns(RewritePatternSet &patterns,
+                                             SymbolTable &symbols,
+                                             bool parallel) {
+  patterns.add<FullyConnectedToMmla>(patterns.getContext(), symbols, parallel);
+}
