@@ -1,8 +1,8 @@
-// qc-vectorize-integer-ops{isa=neon-i8mm}: fully connected layers become the
-// i8mm matrix-multiply kernel (qc.mmla_u8s8, usmmla), chosen by the option
-// or, with isa=auto (the default), by the cpu option or the module's
-// qc.target; other instruction sets and convolutions keep the dot-product
-// kernel.
+// qc-vectorize-integer-ops{isa=neon-i8mm}: fully connected layers and
+// convolutions become the i8mm matrix-multiply kernels (qc.mmla_u8s8,
+// usmmla), chosen by the option or, with isa=auto (the default), by the cpu
+// option or the module's qc.target; other instruction sets keep the
+// dot-product kernels.
 // RUN: quant-opt %s -split-input-file -qc-vectorize-integer-ops=isa=neon-i8mm -canonicalize | FileCheck %s
 // RUN: quant-opt %s -split-input-file "-qc-vectorize-integer-ops=isa=neon-i8mm parallel=false" -canonicalize | FileCheck %s --check-prefix=SERIAL
 // RUN: quant-opt %s -split-input-file -qc-vectorize-integer-ops | FileCheck %s --check-prefix=DEFAULT
@@ -102,11 +102,11 @@
 // column tile, which -canonicalize folds): 8 blocks, and the odd row stored
 // only inside M (else with an empty mask at the even row's address).
 // CHECK:         scf.parallel (%{{.*}}) = (%{{.*}}) to (%{{.*}}) step (%c1) {
+// CHECK:           %[[IN:.*]] = arith.cmpi ult, %[[ODD:.*]], %[[M]] : index
 // CHECK-COUNT-8:   qc.mmla_u8s8
 // CHECK-NOT:       qc.mmla_u8s8
 // CHECK:           vector.maskedstore %[[FLAT]]
-// CHECK:           %[[IN:.*]] = arith.cmpi ult, %[[ODD:.*]], %[[M]] : index
-// CHECK:           %[[AT:.*]] = arith.select %[[IN]], %[[ODD]], %{{.*}} : index
+// CHECK:           arith.select %[[IN]], %{{.*}}, %{{.*}} : index
 // CHECK:           %[[LEFT:.*]] = arith.select %[[IN]], %c3, %c0 : index
 // CHECK:           %[[MASK:.*]] = vector.create_mask %[[LEFT]] : vector<16xi1>
 // CHECK:           vector.maskedstore %[[FLAT]][%{{.*}}], %[[MASK]]
@@ -172,6 +172,62 @@ func.func @fc_u8(%x: tensor<8x10x!x>) -> tensor<8x18x!y> {
   %qw = quant.scast %w : tensor<18x10xi8> to tensor<18x10x!w>
   %y = qc.fully_connected %x, %qw : tensor<8x10x!x>, tensor<18x10x!w> -> tensor<8x18x!y>
   return %y : tensor<8x18x!y>
+}
+
+// -----
+
+// Convolution, i8 input (pad byte (zx + 128) mod 256 = 125), C = 8 (one
+// 8-byte group per tap), 3 x 3 taps, F = 3, rows of 6 pixels (a masked
+// tail of the 8-pixel block packing).
+!x = !quant.uniform<i8:f32, 0.1:-3>
+!w = !quant.uniform<i8<-127:127>:f32, 0.01>
+!y = !quant.uniform<u8:f32, 0.05:2>
+// K step t (tap t): vector 0 holds channels 0 and 1 (8 input channels
+// each), vector 1 channel 2 and a zero channel; 9 steps of 8 vectors.
+// CHECK-DAG: memref.global "private" constant @__qc_ukernel_mmla_weights : memref<1152xi8> = dense<"0x01010101010101010101010101010101010101010101010100000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000101010101010101010101010101010101010101010101010000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000
+// The bias absorbs -125 * 72.
+// CHECK-DAG: memref.global "private" constant @__qc_ukernel_mmla_bias : memref<16xi32> = dense<[-9000, -9000, -9000, 0,
+// CHECK-LABEL: func.func @conv
+// CHECK-DAG:     %[[FILL:.*]] = arith.constant dense<125> : vector<64xi8>
+// CHECK-DAG:     %[[TAIL:.*]] = arith.constant dense<[true, true, true, true, true, true, false, false]> : vector<8xi1>
+// CHECK-DAG:     %[[OFFS:.*]] = arith.constant dense<[0, 30, 60, 90, 120, 150, 180, 210, 240, 270, 300, 330, 360, 390, 420, 450]> : vector<16xindex>
+// CHECK:         %[[PACK:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xi8>
+// CHECK:         scf.for %{{.*}} step %c64 {
+// CHECK:           vector.store %[[FILL]], %[[PACK]]
+// 8 channel rows of a pixel block (here the 6-pixel tail), xor 0x80, one
+// byte transpose, one 8-byte store per pixel.
+// CHECK:         scf.for
+// CHECK:           scf.for
+// CHECK-COUNT-8:     vector.maskedload %{{.*}}, %[[TAIL]]
+// CHECK:             %[[ALL:.*]] = vector.shuffle %{{.*}} : vector<32xi8>, vector<32xi8>
+// CHECK:             %[[P0:.*]] = vector.shuffle %[[ALL]], %[[ALL]] [0, 8, 16, 24, 32, 40, 48, 56] : vector<64xi8>, vector<64xi8>
+// CHECK:             vector.store %[[P0]], %[[PACK]]
+// CHECK-COUNT-5:     vector.store %{{.*}}, %[[PACK]]{{.*}} : memref<?xi8>, vector<8xi8>
+// CHECK-NOT:         vector.store
+// The K loops over the taps (kh, kw; the single channel group folded):
+// per pair two 8-byte pixel loads joined into the usmmla operand.
+// CHECK:         scf.parallel
+// CHECK:           scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args(
+// CHECK:             scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args(
+// CHECK-COUNT-8:       vector.load %{{.*}} : memref<1152xi8>, vector<16xi8>
+// CHECK:               %[[LO:.*]] = vector.load %[[PACK]][%{{.*}}] : memref<?xi8>, vector<8xi8>
+// CHECK:               %[[HI:.*]] = vector.load %[[PACK]][%{{.*}}] : memref<?xi8>, vector<8xi8>
+// CHECK:               %[[A:.*]] = vector.shuffle %[[LO]], %[[HI]] [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]
+// CHECK-COUNT-8:       qc.mmla_u8s8 %{{.*}}, %[[A]], %{{.*}}
+// CHECK:               vector.load %[[PACK]]
+// CHECK:               vector.load %[[PACK]]
+// CHECK-COUNT-8:       qc.mmla_u8s8
+// CHECK:               scf.yield
+// NCHW results: 16 channels of a pixel scattered plane by plane, the
+// channel tail masked.
+// CHECK:           vector.scatter %{{.*}}[%{{.*}}] [%[[OFFS]]], %{{.*}}, %{{.*}} : memref<?xi8>, vector<16xindex>, vector<16xi1>, vector<16xi8>
+// CHECK-NOT:     qc.dot_u8s8
+func.func @conv(%x: tensor<?x8x5x6x!x>) -> tensor<?x3x5x6x!y> {
+  %w = arith.constant dense<1> : tensor<3x8x3x3xi8>
+  %qw = quant.scast %w : tensor<3x8x3x3xi8> to tensor<3x8x3x3x!w>
+  %y = qc.conv2d %x, %qw strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1
+     : tensor<?x8x5x6x!x>, tensor<3x8x3x3x!w> -> tensor<?x3x5x6x!y>
+  return %y : tensor<?x3x5x6x!y>
 }
 
 // -----

@@ -64,8 +64,11 @@ struct Epilogue {
 
 /// Everything the kernel needs, computed at compile time.
 struct MmlaPlan {
-  int64_t n = 0, k = 0;
-  int64_t kp() const { return roundUp(k, kDepth); }
+  // Problem: rows x n over K = kh * kw * cp, tap by tap, each tap's c
+  // channels rounded up to cp (a multiple of 8). Fully connected: one tap
+  // of c = K.
+  int64_t n = 0, c = 0, cp = 0, kh = 1, kw = 1;
+  int64_t kp() const { return kh * kw * cp; }
   int64_t kSteps() const { return kp() / kDepth; }
   int64_t np() const { return roundUp(n, kLanes); }
   bool inputSigned = false;
@@ -77,47 +80,53 @@ struct MmlaPlan {
   Epilogue epilogue;
 };
 
-/// Why `op` is left to the reference lowering, or success with its plan.
-LogicalResult planFullyConnected(FullyConnectedOp op, MmlaPlan &plan,
-                                 std::string &why) {
-  auto xType = cast<RankedTensorType>(op.getInput().getType());
-  if (xType.isDynamicDim(1)) {
-    why = "dynamic K";
-    return failure();
-  }
+/// Why `op` (fully connected or convolution) is left to the reference
+/// lowering, or success with its plan; `c` input channels per tap of a
+/// kh x kw window.
+LogicalResult planGemm(Operation *op, Value input, Value weight, Value bias,
+                       Value result, RequantMode mode,
+                       std::pair<int64_t, int64_t> bounds, int64_t c,
+                       int64_t kh, int64_t kw, MmlaPlan &plan,
+                       std::string &why) {
   if (failed(checkIntegerOpLowerable(op, why)))
     return failure();
-  if (op.getMode() == RequantMode::float_scale) {
+  if (mode == RequantMode::float_scale) {
     why = "mode float_scale has no vector epilogue";
     return failure();
   }
   KernelOperands ops;
-  if (failed(readKernelOperands(op.getInput(), op.getWeight(), op.getBias(),
-                                op.getResult(), /*exactInputBits=*/false, ops,
-                                why)))
+  if (failed(readKernelOperands(input, weight, bias, result,
+                                /*exactInputBits=*/false, ops, why)))
     return failure();
   quant::QuantizedType xq = ops.input, wq = ops.weight, yq = ops.result;
-  plan.n = cast<RankedTensorType>(op.getWeight().getType()).getDimSize(0);
-  plan.k = xType.getDimSize(1);
+  plan.n = cast<RankedTensorType>(weight.getType()).getDimSize(0);
+  plan.c = c;
+  plan.cp = roundUp(c, kDepth);
+  plan.kh = kh;
+  plan.kw = kw;
   plan.inputSigned = xq.isSigned();
   plan.inputOffset = xq.isSigned() ? 128 : 0;
   plan.inputBits = xq.getStorageTypeIntegralWidth();
   plan.zx = zeroPointOf(xq);
 
-  // Weight (f, kk) -> column tile f / 16, K step kk / 8, vector (f % 16) / 2,
-  // half f % 2, byte kk % 8. Padding (K and N) stays 0.
-  int64_t n = plan.n, k = plan.k, steps = plan.kSteps();
+  // Weight (f, ch, i, j) is K position kk = (i * kw + j) * cp + ch: column
+  // tile f / 16, K step kk / 8, vector (f % 16) / 2, half f % 2, byte
+  // kk % 8. Padding (channels and N) stays 0.
+  int64_t n = plan.n, steps = plan.kSteps();
   plan.packed.assign(plan.np() * plan.kp(), 0);
   SmallVector<int64_t> colSum(plan.np(), 0);
   for (int64_t f = 0; f < n; ++f)
-    for (int64_t kk = 0; kk < k; ++kk) {
-      int64_t value = ops.weights[f * k + kk];
-      int64_t vec = (f / kLanes * steps + kk / kDepth) * kColumnPairs +
-                    f % kLanes / 2;
-      plan.packed[vec * kBlockBytes + f % 2 * kDepth + kk % kDepth] =
-          static_cast<int8_t>(value);
-      colSum[f] += value;
-    }
+    for (int64_t ch = 0; ch < c; ++ch)
+      for (int64_t i = 0; i < kh; ++i)
+        for (int64_t j = 0; j < kw; ++j) {
+          int64_t value = ops.weights[((f * c + ch) * kh + i) * kw + j];
+          int64_t kk = (i * kw + j) * plan.cp + ch;
+          int64_t vec = (f / kLanes * steps + kk / kDepth) * kColumnPairs +
+                        f % kLanes / 2;
+          plan.packed[vec * kBlockBytes + f % 2 * kDepth + kk % kDepth] =
+              static_cast<int8_t>(value);
+          colSum[f] += value;
+        }
 
   // Bias with the activation zero point and offset folded in, wrapping like
   // the i32 accumulator of the reference lowering.
@@ -131,16 +140,46 @@ LogicalResult planFullyConnected(FullyConnectedOp op, MmlaPlan &plan,
 
   Epilogue &e = plan.epilogue;
   if (failed(computeChannelRequant(xq, wq, yq, n, plan.np(),
-                                   op.getMode() == RequantMode::double_round,
+                                   mode == RequantMode::double_round,
                                    e.requant, why)))
     return failure();
-  std::pair<int64_t, int64_t> bounds = op.getResultStorageBounds();
   e.zy = zeroPointOf(yq);
   e.lo = std::max<int64_t>(yq.getStorageTypeMin(), bounds.first);
   e.hi = std::min<int64_t>(yq.getStorageTypeMax(), bounds.second);
   e.outStorage =
       IntegerType::get(op->getContext(), yq.getStorageTypeIntegralWidth());
   return success();
+}
+
+LogicalResult planFullyConnected(FullyConnectedOp op, MmlaPlan &plan,
+                                 std::string &why) {
+  auto xType = cast<RankedTensorType>(op.getInput().getType());
+  if (xType.isDynamicDim(1)) {
+    why = "dynamic K";
+    return failure();
+  }
+  return planGemm(op, op.getInput(), op.getWeight(), op.getBias(),
+                  op.getResult(), op.getMode(), op.getResultStorageBounds(),
+                  xType.getDimSize(1), 1, 1, plan, why);
+}
+
+LogicalResult planConv(Conv2DOp op, MmlaPlan &plan, std::string &why) {
+  auto xType = cast<RankedTensorType>(op.getInput().getType());
+  auto wType = cast<RankedTensorType>(op.getWeight().getType());
+  auto outType = cast<RankedTensorType>(op.getResult().getType());
+  if (op.getGroups() != 1) {
+    why = "grouped convolution";
+    return failure();
+  }
+  for (int64_t d = 1; d < 4; ++d)
+    if (xType.isDynamicDim(d) || outType.isDynamicDim(d)) {
+      why = "dynamic channel or spatial size";
+      return failure();
+    }
+  return planGemm(op, op.getInput(), op.getWeight(), op.getBias(),
+                  op.getResult(), op.getMode(), op.getResultStorageBounds(),
+                  xType.getDimSize(1), wType.getDimSize(2),
+                  wType.getDimSize(3), plan, why);
 }
 
 /// The per-channel constants of the epilogue, as globals.
@@ -294,38 +333,80 @@ void loopNest(OpBuilder &b, Location loc, bool parallel, ValueRange lbs,
 using RowStore = function_ref<void(OpBuilder &, Location, Value row, Value col,
                                    Value lanes, Value valid)>;
 
+/// Where a kernel reads its activations: the K loop nest (trip counts,
+/// outermost first; K step s is their mixed-radix index, so the weights
+/// advance by one panel row per innermost iteration), per tile the values
+/// that address a row pair, and in the loop the pair's 16-byte vector.
+struct ActivationSource {
+  SmallVector<int64_t> kLoops;
+  /// Values computed once per tile for row pair `pair`; `lastRowValid`
+  /// (may be null) says whether its odd row is inside M.
+  std::function<SmallVector<Value>(IndexMath &, Value pair,
+                                   Value lastRowValid)>
+      pairBases;
+  /// The 2 x 8 bytes of the pair at the K loop indices `ivs`.
+  std::function<Value(OpBuilder &, Location, ArrayRef<Value> bases,
+                      ValueRange ivs)>
+      load;
+};
+
+/// K loops over `trips` (outermost first) carrying `iterArgs`; `body` gets
+/// the induction variables and the carried values.
+SmallVector<Value>
+kLoopNest(OpBuilder &b, Location loc, ArrayRef<int64_t> trips,
+          ValueRange iterArgs,
+          function_ref<SmallVector<Value>(ValueRange, ValueRange)> body,
+          SmallVector<Value> ivs = {}) {
+  IndexMath im{b, loc};
+  size_t d = ivs.size();
+  return forLoop(b, loc, im.c(0), im.c(trips[d]), 1, iterArgs,
+                 [&](Value iv, ValueRange args) {
+                   SmallVector<Value> inner = ivs;
+                   inner.push_back(iv);
+                   if (d + 1 == trips.size())
+                     return body(inner, args);
+                   return kLoopNest(b, loc, trips, args, body, inner);
+                 });
+}
+
 /// One register tile: row pairs [pair0, pair0 + pairs) x the 16 channels
 /// from `n0`. Rows at or past `rows` (the padding row of an odd M, only in
-/// a one-pair tile) are computed but not stored.
+/// a one-pair tile with `guardOddRow`) are computed but not stored.
 void emitTile(OpBuilder &b, Location loc, const MmlaPlan &plan,
-              const EpilogueGlobals &eg, Value weights, Value packedInput,
-              Value pair0, int64_t pairs, Value n0, Value rows,
-              bool guardOddRow, RowStore store) {
+              const EpilogueGlobals &eg, Value weights,
+              const ActivationSource &src, Value pair0, int64_t pairs,
+              Value n0, Value rows, bool guardOddRow, RowStore store) {
   IndexMath im{b, loc};
   auto v16i8 = VectorType::get({kBlockBytes}, b.getI8Type());
   auto v4i32 = VectorType::get({4}, b.getI32Type());
   int64_t steps = plan.kSteps();
-  // This column tile's weight panel, and the pairs' activation panels.
+  // This column tile's weight panel, and the pairs' activation addresses.
   Value panel = im.mul(im.div(n0, kLanes), steps * kColumnPairs * kBlockBytes);
-  SmallVector<Value> pairBase;
+  Value oddRowValid;
+  if (guardOddRow)
+    oddRowValid = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ult,
+        im.add(im.mul(im.add(pair0, pairs - 1), 2), 1), rows);
+  SmallVector<SmallVector<Value>> bases;
   for (int64_t p = 0; p < pairs; ++p)
-    pairBase.push_back(im.mul(im.add(pair0, p), steps * kBlockBytes));
+    bases.push_back(src.pairBases(im, im.add(pair0, p),
+                                  p == pairs - 1 ? oddRowValid : Value()));
   Value zero = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(v4i32, b.getI32IntegerAttr(0)));
   SmallVector<Value> init(pairs * kColumnPairs, zero);
-  SmallVector<Value> accs = forLoop(
-      b, loc, im.c(0), im.c(steps), 1, init, [&](Value s, ValueRange acc) {
+  SmallVector<Value> accs = kLoopNest(
+      b, loc, src.kLoops, init, [&](ValueRange ivs, ValueRange acc) {
+        Value s = ivs[0];
+        for (size_t d = 1; d < ivs.size(); ++d)
+          s = im.add(im.mul(s, src.kLoops[d]), ivs[d]);
         Value wAt = im.add(panel, im.mul(s, kColumnPairs * kBlockBytes));
         SmallVector<Value> w;
         for (int64_t q = 0; q < kColumnPairs; ++q)
           w.push_back(vector::LoadOp::create(
               b, loc, v16i8, weights, ValueRange{im.add(wAt, q * kBlockBytes)}));
-        Value aOff = im.mul(s, kBlockBytes);
         SmallVector<Value> next(acc);
         for (int64_t p = 0; p < pairs; ++p) {
-          Value a = vector::LoadOp::create(
-              b, loc, v16i8, packedInput,
-              ValueRange{im.add(pairBase[p], aOff)});
+          Value a = src.load(b, loc, bases[p], ivs);
           for (int64_t q = 0; q < kColumnPairs; ++q)
             next[p * kColumnPairs + q] = MmlaU8S8Op::create(
                 b, loc, v4i32, next[p * kColumnPairs + q], a, w[q]);
@@ -364,11 +445,10 @@ void emitTile(OpBuilder &b, Location loc, const MmlaPlan &plan,
       // address); a branch here would keep OpenMP's loop body in a
       // multi-block memref.alloca_scope next to the usmmla calls.
       Value inside;
-      if (i == 1 && guardOddRow) {
-        inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
-                                       rows);
+      if (i == 1 && p == pairs - 1 && guardOddRow) {
+        inside = oddRowValid;
         row = arith::SelectOp::create(b, loc, inside, row,
-                                      im.add(im.mul(im.add(pair0, p), 2), 0));
+                                      im.mul(im.add(pair0, p), 2));
       }
       store(b, loc, row, n0, lanes, inside);
     }
@@ -382,7 +462,7 @@ void emitTile(OpBuilder &b, Location loc, const MmlaPlan &plan,
 Value packActivations(OpBuilder &b, Location loc, const MmlaPlan &plan,
                       Value x, Value rows) {
   IndexMath im{b, loc};
-  int64_t k = plan.k, steps = plan.kSteps();
+  int64_t k = plan.c, steps = plan.kSteps();
   Type i8 = b.getI8Type();
   Value pairs = im.div(im.add(rows, 1), 2);
   auto type = MemRefType::get({ShapedType::kDynamic}, i8);
@@ -500,11 +580,75 @@ Value packActivations(OpBuilder &b, Location loc, const MmlaPlan &plan,
   return packed;
 }
 
-struct FullyConnectedToMmla : OpRewritePattern<FullyConnectedOp> {
-  FullyConnectedToMmla(MLIRContext *ctx, SymbolTable &symbols, bool parallel)
-      : OpRewritePattern(ctx), symbols(symbols), parallel(parallel) {}
+/// Row loops: full tiles of 4 rows (2 pairs), then the pairs left over one
+/// at a time (the last one with a padding row when `rows` is odd; none when
+/// `staticRows` is a multiple of 4); threads split the leftover pairs'
+/// column tiles too.
+void emitRowLoops(OpBuilder &b, Location loc, const MmlaPlan &plan,
+                  const EpilogueGlobals &eg, Value weights,
+                  const ActivationSource &src, Value rows,
+                  std::optional<int64_t> staticRows, RowStore store) {
+  IndexMath im{b, loc};
+  int64_t tileRows = 2 * kTilePairs;
+  Value full = im.mul(im.div(rows, tileRows), tileRows);
+  Value np = im.c(plan.np());
+  loopNest(b, loc, plan.parallel, ValueRange{im.c(0)}, ValueRange{full},
+           {tileRows}, [&](ValueRange ivs) {
+             forLoop(b, loc, im.c(0), np, kLanes, {},
+                     [&](Value n0, ValueRange) {
+                       emitTile(b, loc, plan, eg, weights, src,
+                                im.div(ivs[0], 2), kTilePairs, n0, rows,
+                                /*guardOddRow=*/false, store);
+                       return SmallVector<Value>();
+                     });
+           });
+  if (staticRows && *staticRows % tileRows == 0)
+    return;
+  bool mayBeOdd = !staticRows || *staticRows % 2 != 0;
+  loopNest(b, loc, plan.parallel, ValueRange{im.div(full, 2), im.c(0)},
+           ValueRange{im.div(im.add(rows, 1), 2), np}, {1, kLanes},
+           [&](ValueRange ivs) {
+             emitTile(b, loc, plan, eg, weights, src, ivs[0], 1, ivs[1], rows,
+                      mayBeOdd, store);
+           });
+}
+
+/// The weights and epilogue constants of `plan` as private constant
+/// globals named after the layer.
+EpilogueGlobals emitGlobals(OpBuilder &b, Location loc, Operation *op,
+                            SymbolTable &symbols, const MmlaPlan &plan,
+                            Value &weights) {
+  MLIRContext *ctx = b.getContext();
+  IntegerType i8 = IntegerType::get(ctx, 8), i32 = IntegerType::get(ctx, 32),
+              i64 = IntegerType::get(ctx, 64);
+  auto module = op->getParentOfType<ModuleOp>();
+  std::string prefix = layerSymbol("__qc_ukernel", op) + "_mmla";
+  auto global = [&](StringRef what, DenseElementsAttr data) -> Value {
+    return constantGlobal(b, loc, module, symbols, prefix + "_" + what.str(),
+                          data);
+  };
+  const ChannelRequant &rq = plan.epilogue.requant;
+  weights = global("weights", denseOf<int8_t>(plan.packed, i8));
+  EpilogueGlobals eg;
+  eg.bias = global("bias", denseOf<int32_t>(plan.bias, i32));
+  eg.mult = global("multiplier", denseOf<int32_t>(rq.multiplier, i32));
+  eg.shift = global("shift", denseOf<int64_t>(rq.shift, i64));
+  eg.roundPos = global("round_pos", denseOf<int64_t>(rq.roundPos, i64));
+  eg.roundNeg = global("round_neg", denseOf<int64_t>(rq.roundNeg, i64));
+  return eg;
+}
+
+/// A rewrite into the mmla kernel; constant globals go into `symbols`.
+template <typename OpTy>
+struct MmlaPattern : OpRewritePattern<OpTy> {
+  MmlaPattern(MLIRContext *ctx, SymbolTable &symbols, bool parallel)
+      : OpRewritePattern<OpTy>(ctx), symbols(symbols), parallel(parallel) {}
   SymbolTable &symbols;
   bool parallel;
+};
+
+struct FullyConnectedToMmla : MmlaPattern<FullyConnectedOp> {
+  using MmlaPattern::MmlaPattern;
 
   LogicalResult matchAndRewrite(FullyConnectedOp op,
                                 PatternRewriter &b) const override {
@@ -515,29 +659,25 @@ struct FullyConnectedToMmla : OpRewritePattern<FullyConnectedOp> {
       return b.notifyMatchFailure(op, why);
     auto outType = cast<RankedTensorType>(op.getResult().getType());
     Location loc = op.getLoc();
-    IndexMath im{b, loc};
-    MLIRContext *ctx = b.getContext();
-    IntegerType i8 = IntegerType::get(ctx, 8), i32 = IntegerType::get(ctx, 32),
-                i64 = IntegerType::get(ctx, 64);
-
-    auto module = op->getParentOfType<ModuleOp>();
-    std::string prefix = layerSymbol("__qc_ukernel", op) + "_mmla";
-    auto global = [&](StringRef what, DenseElementsAttr data) -> Value {
-      return constantGlobal(b, loc, module, symbols, prefix + "_" + what.str(),
-                            data);
-    };
-    const ChannelRequant &rq = plan.epilogue.requant;
-    Value weights = global("weights", denseOf<int8_t>(plan.packed, i8));
-    EpilogueGlobals eg;
-    eg.bias = global("bias", denseOf<int32_t>(plan.bias, i32));
-    eg.mult = global("multiplier", denseOf<int32_t>(rq.multiplier, i32));
-    eg.shift = global("shift", denseOf<int64_t>(rq.shift, i64));
-    eg.roundPos = global("round_pos", denseOf<int64_t>(rq.roundPos, i64));
-    eg.roundNeg = global("round_neg", denseOf<int64_t>(rq.roundNeg, i64));
+    Value weights;
+    EpilogueGlobals eg = emitGlobals(b, loc, op, symbols, plan, weights);
 
     Value x = storageBuffer(b, loc, op.getInput());
     Value rows = memref::DimOp::create(b, loc, x, 0);
     Value packed = packActivations(b, loc, plan, x, rows);
+    int64_t steps = plan.kSteps();
+    ActivationSource src;
+    src.kLoops = {steps};
+    src.pairBases = [&](IndexMath &m, Value pair, Value) {
+      return SmallVector<Value>{m.mul(pair, steps * kBlockBytes)};
+    };
+    src.load = [&](OpBuilder &lb, Location ll, ArrayRef<Value> bases,
+                   ValueRange ivs) -> Value {
+      IndexMath m{lb, ll};
+      return vector::LoadOp::create(
+          lb, ll, VectorType::get({kBlockBytes}, lb.getI8Type()), packed,
+          ValueRange{m.add(bases[0], m.mul(ivs[0], kBlockBytes))});
+    };
 
     SmallVector<Value> dyn;
     if (outType.isDynamicDim(0))
@@ -561,35 +701,240 @@ struct FullyConnectedToMmla : OpRewritePattern<FullyConnectedOp> {
                                                 ValueRange{left});
       vector::MaskedStoreOp::create(sb, sl, flat, ValueRange{at}, mask, lanes);
     };
-
-    // Full tiles of 4 rows (2 pairs), then the pairs left over one at a
-    // time (the last one with a padding row when M is odd); threads split
-    // the leftover pairs' column tiles too.
-    int64_t tileRows = 2 * kTilePairs;
-    Value full = im.mul(im.div(rows, tileRows), tileRows);
-    Value np = im.c(plan.np());
-    loopNest(b, loc, parallel, ValueRange{im.c(0)}, ValueRange{full},
-             {tileRows}, [&](ValueRange ivs) {
-               forLoop(b, loc, im.c(0), np, kLanes, {},
-                       [&](Value n0, ValueRange) {
-                         emitTile(b, loc, plan, eg, weights, packed,
-                                  im.div(ivs[0], 2), kTilePairs, n0, rows,
-                                  /*guardOddRow=*/false, store);
-                         return SmallVector<Value>();
-                       });
-             });
     std::optional<int64_t> staticRows;
     if (!outType.isDynamicDim(0))
       staticRows = outType.getDimSize(0);
-    if (!staticRows || *staticRows % tileRows != 0) {
-      bool mayBeOdd = !staticRows || *staticRows % 2 != 0;
-      loopNest(b, loc, parallel, ValueRange{im.div(full, 2), im.c(0)},
-               ValueRange{im.div(im.add(rows, 1), 2), np}, {1, kLanes},
-               [&](ValueRange ivs) {
-                 emitTile(b, loc, plan, eg, weights, packed, ivs[0], 1, ivs[1],
-                          rows, mayBeOdd, store);
-               });
+    emitRowLoops(b, loc, plan, eg, weights, src, rows, staticRows, store);
+    b.replaceOp(op, resultTensor(b, loc, out, outType));
+    return success();
+  }
+};
+
+/// The input of a convolution as padded NHWC bytes, cp channels per pixel:
+/// the spatial padding and the channel tail hold the zero point's byte
+/// (zx + off) mod 256, so that they contribute what the folded bias takes
+/// away. 8-bit storage with C a multiple of 8: 8 channels x 8 pixels per
+/// step (8 row loads, one byte transpose, 8 stores of 8 channels; masked
+/// loads for a row tail); else element by element.
+Value packConvInput(OpBuilder &b, Location loc, const MmlaPlan &plan, Value x,
+                    Value batch, int64_t h, int64_t w, int64_t hp, int64_t wp,
+                    ArrayRef<int64_t> pad) {
+  IndexMath im{b, loc};
+  Type i8 = b.getI8Type();
+  int64_t c = plan.c, cp = plan.cp;
+  // Rounded up to whole 64-byte vectors for the fill.
+  Value size = im.mul(im.div(im.add(im.mul(batch, hp * wp * cp), 63), 64), 64);
+  Value packed = memref::AllocOp::create(
+      b, loc, MemRefType::get({ShapedType::kDynamic}, i8), ValueRange{size},
+      b.getI64IntegerAttr(64));
+  auto v64i8 = VectorType::get({64}, i8);
+  int64_t padByte = (plan.zx + plan.inputOffset) & 0xff;
+  Value fill = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(
+          v64i8, b.getI8IntegerAttr(static_cast<int8_t>(padByte))));
+  forLoop(b, loc, im.c(0), size, 64, {}, [&](Value i, ValueRange) {
+    vector::StoreOp::create(b, loc, fill, packed, ValueRange{i});
+    return SmallVector<Value>();
+  });
+  auto packedAt = [&](Value n, Value y, Value xx, Value ch) {
+    Value at = im.mul(im.add(im.mul(n, hp), im.add(y, pad[0])), wp);
+    return im.add(im.mul(im.add(at, im.add(xx, pad[1])), cp), ch);
+  };
+  auto loops = [&](int64_t cStep, int64_t xStep, int64_t xEnd,
+                   function_ref<void(Value, Value, Value, Value)> body) {
+    forLoop(b, loc, im.c(0), batch, 1, {}, [&](Value n, ValueRange) {
+      forLoop(b, loc, im.c(0), im.c(h), 1, {}, [&](Value y, ValueRange) {
+        forLoop(b, loc, im.c(0), im.c(c), cStep, {}, [&](Value ch, ValueRange) {
+          forLoop(b, loc, im.c(0), im.c(xEnd), xStep, {},
+                  [&](Value xx, ValueRange) {
+                    body(n, y, ch, xx);
+                    return SmallVector<Value>();
+                  });
+          return SmallVector<Value>();
+        });
+        return SmallVector<Value>();
+      });
+      return SmallVector<Value>();
+    });
+  };
+  if (plan.inputBits == 8 && c % kDepth == 0) {
+    auto v8i8 = VectorType::get({kDepth}, i8);
+    Value flip = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(v8i8, b.getI8IntegerAttr(-128)));
+    int64_t tail = w % kDepth, whole = w - tail;
+    Value tailMask, zeros;
+    if (tail) {
+      SmallVector<bool> bits(kDepth, false);
+      for (int64_t l = 0; l < tail; ++l)
+        bits[l] = true;
+      tailMask = arith::ConstantOp::create(
+          b, loc,
+          DenseElementsAttr::get(VectorType::get({kDepth}, b.getI1Type()),
+                                 ArrayRef<bool>(bits)));
+      zeros = arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(v8i8, b.getI8IntegerAttr(0)));
     }
+    auto block = [&](Value n, Value y, Value c0, Value x0, int64_t count) {
+      // 8 channels x 8 pixels, concatenated, then pixel-major.
+      SmallVector<Value> rowsIn;
+      for (int64_t i = 0; i < kDepth; ++i) {
+        SmallVector<Value, 4> at{n, im.add(c0, i), y, x0};
+        Value v = count == kDepth
+                      ? vector::LoadOp::create(b, loc, v8i8, x, at).getResult()
+                      : vector::MaskedLoadOp::create(b, loc, v8i8, x, at,
+                                                     tailMask, zeros)
+                            .getResult();
+        if (plan.inputOffset)
+          v = arith::XOrIOp::create(b, loc, v, flip);
+        rowsIn.push_back(v);
+      }
+      while (rowsIn.size() > 1) {
+        SmallVector<Value> joined;
+        for (size_t t = 0; t < rowsIn.size(); t += 2) {
+          int64_t len = cast<VectorType>(rowsIn[t].getType()).getNumElements();
+          SmallVector<int64_t> mask;
+          for (int64_t l = 0; l < 2 * len; ++l)
+            mask.push_back(l);
+          joined.push_back(
+              vector::ShuffleOp::create(b, loc, rowsIn[t], rowsIn[t + 1], mask));
+        }
+        rowsIn = std::move(joined);
+      }
+      Value all = rowsIn.front();
+      for (int64_t p = 0; p < count; ++p) {
+        SmallVector<int64_t> pick;
+        for (int64_t i = 0; i < kDepth; ++i)
+          pick.push_back(i * kDepth + p);
+        Value pixel = vector::ShuffleOp::create(b, loc, all, all, pick);
+        vector::StoreOp::create(b, loc, pixel, packed,
+                                ValueRange{packedAt(n, y, im.add(x0, p), c0)});
+      }
+    };
+    if (whole)
+      loops(kDepth, kDepth, whole, [&](Value n, Value y, Value c0, Value x0) {
+        block(n, y, c0, x0, kDepth);
+      });
+    if (tail)
+      loops(kDepth, 1, 1, [&](Value n, Value y, Value c0, Value) {
+        block(n, y, c0, im.c(whole), tail);
+      });
+    return packed;
+  }
+  loops(1, 1, w, [&](Value n, Value y, Value ch, Value xx) {
+    Value v = memref::LoadOp::create(b, loc, x, ValueRange{n, ch, y, xx});
+    if (cast<IntegerType>(v.getType()).getWidth() < 8)
+      v = plan.inputSigned ? arith::ExtSIOp::create(b, loc, i8, v).getResult()
+                           : arith::ExtUIOp::create(b, loc, i8, v).getResult();
+    if (plan.inputOffset)
+      v = arith::XOrIOp::create(
+          b, loc, v,
+          arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(-128)));
+    memref::StoreOp::create(b, loc, v, packed,
+                            ValueRange{packedAt(n, y, xx, ch)});
+  });
+  return packed;
+}
+
+/// qc.conv2d as an implicit GEMM on the padded NHWC bytes: rows are output
+/// pixels (flattened over the batch), K runs over the taps and, per tap,
+/// the cp channels in steps of 8. A pair's 16 bytes are two 8-byte loads,
+/// one per pixel, at the tap's offset (no im2col buffer). Results go into
+/// the NCHW planes through a (masked) scatter of 16 channels per pixel.
+struct Conv2DToMmla : MmlaPattern<Conv2DOp> {
+  using MmlaPattern::MmlaPattern;
+
+  LogicalResult matchAndRewrite(Conv2DOp op,
+                                PatternRewriter &b) const override {
+    MmlaPlan plan;
+    plan.parallel = parallel;
+    std::string why;
+    if (failed(planConv(op, plan, why)))
+      return b.notifyMatchFailure(op, why);
+    auto xType = cast<RankedTensorType>(op.getInput().getType());
+    auto outType = cast<RankedTensorType>(op.getResult().getType());
+    int64_t h = xType.getDimSize(2), w = xType.getDimSize(3);
+    ArrayRef<int64_t> pad = op.getPadding(), st = op.getStrides(),
+                      dil = op.getDilations();
+    int64_t hp = h + pad[0] + pad[2], wp = w + pad[1] + pad[3];
+    int64_t oh = outType.getDimSize(2), ow = outType.getDimSize(3);
+    int64_t f = plan.n, cp = plan.cp, plane = oh * ow;
+    Location loc = op.getLoc();
+    IndexMath im{b, loc};
+    Value weights;
+    EpilogueGlobals eg = emitGlobals(b, loc, op, symbols, plan, weights);
+
+    Value x = storageBuffer(b, loc, op.getInput());
+    Value batch = memref::DimOp::create(b, loc, x, 0);
+    Value packed = packConvInput(b, loc, plan, x, batch, h, w, hp, wp, pad);
+    Value rows = im.mul(batch, plane);
+
+    auto v8i8 = VectorType::get({kDepth}, b.getI8Type());
+    auto rowBase = [&](IndexMath &m, Value row) {
+      Value n = m.div(row, plane), r = m.rem(row, plane);
+      Value y = m.div(r, ow), xx = m.rem(r, ow);
+      Value at = m.add(m.mul(n, hp), m.mul(y, st[0]));
+      return m.mul(m.add(m.mul(at, wp), m.mul(xx, st[1])), cp);
+    };
+    ActivationSource src;
+    src.kLoops = {plan.kh, plan.kw, cp / kDepth};
+    src.pairBases = [&](IndexMath &m, Value pair, Value oddValid) {
+      Value even = m.mul(pair, 2);
+      Value odd = m.add(even, 1);
+      // The padding row of an odd M reads the even row's pixel.
+      if (oddValid)
+        odd = arith::SelectOp::create(m.b, m.loc, oddValid, odd, even);
+      return SmallVector<Value>{rowBase(m, even), rowBase(m, odd)};
+    };
+    src.load = [&](OpBuilder &lb, Location ll, ArrayRef<Value> bases,
+                   ValueRange ivs) -> Value {
+      IndexMath m{lb, ll};
+      Value offset = m.add(
+          m.add(m.mul(ivs[0], dil[0] * wp * cp), m.mul(ivs[1], dil[1] * cp)),
+          m.mul(ivs[2], kDepth));
+      Value lo = vector::LoadOp::create(lb, ll, v8i8, packed,
+                                        ValueRange{m.add(bases[0], offset)});
+      Value hi = vector::LoadOp::create(lb, ll, v8i8, packed,
+                                        ValueRange{m.add(bases[1], offset)});
+      SmallVector<int64_t> both;
+      for (int64_t l = 0; l < kBlockBytes; ++l)
+        both.push_back(l);
+      return vector::ShuffleOp::create(lb, ll, lo, hi, both);
+    };
+
+    SmallVector<Value> dyn;
+    if (outType.isDynamicDim(0))
+      dyn.push_back(batch);
+    Value out = allocBuffer(b, loc, outType, plan.epilogue.outStorage, dyn);
+    Value flat = flatten(b, loc, out);
+    SmallVector<int64_t> laneOffsets;
+    for (int64_t l = 0; l < kLanes; ++l)
+      laneOffsets.push_back(l * plane);
+    Value offsets = arith::IndexCastOp::create(
+        b, loc, VectorType::get({kLanes}, b.getIndexType()),
+        arith::ConstantOp::create(
+            b, loc,
+            DenseElementsAttr::get(VectorType::get({kLanes}, b.getI64Type()),
+                                   ArrayRef<int64_t>(laneOffsets))));
+    auto maskType = VectorType::get({kLanes}, b.getI1Type());
+    auto store = [&](OpBuilder &sb, Location sl, Value row, Value col,
+                     Value lanes, Value valid) {
+      IndexMath sm{sb, sl};
+      // out[n, col + l, r] = flat[(n * f + col) * plane + r + l * plane]
+      Value n = sm.div(row, plane), r = sm.rem(row, plane);
+      Value base = sm.add(sm.mul(sm.add(sm.mul(n, f), col), plane), r);
+      Value left = arith::SubIOp::create(sb, sl, sm.c(f), col);
+      if (valid)
+        left = arith::SelectOp::create(sb, sl, valid, left, sm.c(0));
+      Value mask = vector::CreateMaskOp::create(sb, sl, maskType,
+                                                ValueRange{left});
+      vector::ScatterOp::create(sb, sl, Type(), flat, ValueRange{base},
+                                offsets, mask, lanes);
+    };
+    std::optional<int64_t> staticRows;
+    if (!outType.isDynamicDim(0))
+      staticRows = outType.getDimSize(0) * plane;
+    emitRowLoops(b, loc, plan, eg, weights, src, rows, staticRows, store);
     b.replaceOp(op, resultTensor(b, loc, out, outType));
     return success();
   }
@@ -600,5 +945,6 @@ struct FullyConnectedToMmla : OpRewritePattern<FullyConnectedOp> {
 void qc::kernels::populateMmlaKernelPatterns(RewritePatternSet &patterns,
                                              SymbolTable &symbols,
                                              bool parallel) {
-  patterns.add<FullyConnectedToMmla>(patterns.getContext(), symbols, parallel);
+  patterns.add<FullyConnectedToMmla, Conv2DToMmla>(patterns.getContext(),
+                                                  symbols, parallel);
 }

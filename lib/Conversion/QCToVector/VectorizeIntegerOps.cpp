@@ -1250,9 +1250,8 @@ struct QCVectorizeIntegerOpsPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     // The same names and choice as qc-lower-dot-products (qc.target of the
-    // module when isa is auto): i8mm gets the matrix-multiply kernel for
-    // fully connected layers, every other instruction set the dot-product
-    // kernel.
+    // module when isa is auto): i8mm gets the matrix-multiply kernels
+    // (MmlaKernels.cpp), every other instruction set the dot-product ones.
     FailureOr<std::string> chosen =
         resolveDotIsa(module, isa, cpu, "qc-vectorize-integer-ops");
     if (failed(chosen))
@@ -1261,11 +1260,12 @@ struct QCVectorizeIntegerOpsPass
     SymbolTable symbols(module);
     RewritePatternSet patterns(&getContext());
     DenseMap<Operation *, FusedInput> fused;
-    if (mmla)
+    if (mmla) {
       populateMmlaKernelPatterns(patterns, symbols, parallel);
-    else
+    } else {
       patterns.add<VectorizeFullyConnected>(&getContext(), symbols, parallel);
-    patterns.add<VectorizeConv2D>(&getContext(), symbols, parallel, fused);
+      patterns.add<VectorizeConv2D>(&getContext(), symbols, parallel, fused);
+    }
     walkAndApplyPatterns(module, std::move(patterns));
   }
 };

@@ -11,7 +11,11 @@
 # RUN: rm -rf %t && %python %s %t | FileCheck %s
 # RUN: rm -rf %t.g && %python %s %t.g --isa=avx512-vnni --dot-isa=generic | FileCheck %s --check-prefixes=CHECK,UKERNEL
 # RUN: %if x86-avx512vnni %{ rm -rf %t.v && %python %s %t.v --isa=avx512-vnni | FileCheck %s --check-prefixes=CHECK,UKERNEL %}
+# The i8mm matrix-multiply kernels (qc.mmla_u8s8, implicit GEMM on 8-channel
+# groups; no conv -> conv fusion), their usmmla steps lowered portably.
+# RUN: rm -rf %t.m && %python %s %t.m --isa=neon-i8mm --dot-isa=generic | FileCheck %s --check-prefixes=CHECK,MMLA
 # UKERNEL: conv2d_chain: avx512-vnni kernels for 27 of 30 ops
+# MMLA: conv2d_chain: neon-i8mm kernels for 27 of 30 ops
 # CHECK: conv2d_chain: compared 20496 values in 15 cases, 0 differences
 import os
 import sys

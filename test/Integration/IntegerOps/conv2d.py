@@ -14,7 +14,11 @@
 # With AVX2 (qc-lower-dot-products{isa=avx2}): vpmaddwd on widened bytes for
 # 8-bit weights, vpmaddubsw + vpmaddwd for the int4 ones (rhs_fits_i7).
 # RUN: %if x86-avx2 %{ rm -rf %t.a && %python %s %t.a --isa=avx512-vnni --dot-isa=avx2 | FileCheck %s --check-prefixes=CHECK,UKERNEL %}
+# The i8mm matrix-multiply kernels (qc.mmla_u8s8, implicit GEMM on 8-channel
+# groups; no conv -> conv fusion), their usmmla steps lowered portably.
+# RUN: rm -rf %t.m && %python %s %t.m --isa=neon-i8mm --dot-isa=generic | FileCheck %s --check-prefixes=CHECK,MMLA
 # UKERNEL: conv2d: avx512-vnni kernels for 36 of 66 ops
+# MMLA: conv2d: neon-i8mm kernels for 36 of 66 ops
 # CHECK: conv2d: compared 58470 values in 66 cases, 0 differences
 import os
 import sys

@@ -1,7 +1,9 @@
 # Prints the instruction mix of every loop block of an AArch64 assembly file
 # that contains `usmmla`: the number of usmmla, the 128-bit registers loaded
-# (ldr q = 1, ldp q = 2, ld1 of n registers = n) and the instructions that
-# touch the stack (spills and reloads), one line per block in file order.
+# (ldr q = 1, ldp q = 2, ld1 of n registers = n), the 64-bit ones (ldr d,
+# ldp d: the convolution kernel's 8-byte pixel loads) and the instructions
+# that touch the stack (spills and reloads), one line per block in file
+# order.
 # Usage: asm_loop_mix.py FILE.s
 import re
 import sys
@@ -30,14 +32,18 @@ for label, body in blocks:
     mmla = sum(1 for i in body if i.startswith("usmmla"))
     if not mmla:
         continue
-    loads = 0
+    loads = {"q": 0, "d": 0}
     for i in body:
-        if re.match(r"ldr\s+q\d+,", i):
-            loads += 1
-        elif re.match(r"ldp\s+q\d+, q\d+,", i):
-            loads += 2
-        elif re.match(r"ld1\s+\{", i):
-            loads += len(re.findall(r"v\d+\.16b", i.split("}")[0]))
+        m = re.match(r"ldr\s+([qd])\d+,", i)
+        if m:
+            loads[m.group(1)] += 1
+        m = re.match(r"ldp\s+([qd])\d+, [qd]\d+,", i)
+        if m:
+            loads[m.group(1)] += 2
+        if re.match(r"ld1\s+\{", i):
+            loads["q"] += len(re.findall(r"v\d+\.16b", i.split("}")[0]))
     stack = sum(1 for i in body if "[sp" in i)
-    print("loop: %d usmmla, %d q-register loads, %d stack accesses, "
-          "%d instructions" % (mmla, loads, stack, len([i for i in body if i])))
+    print("loop: %d usmmla, %d q-register loads, %d d-register loads, "
+          "%d stack accesses, %d instructions" % (
+              mmla, loads["q"], loads["d"], stack,
+              len([i for i in body if i])))
