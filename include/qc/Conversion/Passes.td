@@ -89,12 +89,15 @@ def QCVectorizeIntegerOpsPass
     resolved like `qc-lower-dot-products{isa}`: `auto` (the default) takes
     the `cpu` option, else the module's `qc.target` (`quant-compile
     --target`), else the host. With `neon-i8mm` (e.g. `neoverse-v1`,
-    `neoverse-n2`), `qc.fully_connected` becomes the matrix-multiply kernel
-    instead: weights packed `[N/16][K/8][8][2][8]`, activations packed two
-    rows per 16 bytes (`[M/2][K/8][2][8]`), a tile of 4 rows x 16 channels
-    held in 16 `vector<4xi32>` 2 x 2 blocks updated by `qc.mmla_u8s8`
-    (`usmmla`), the blocks deinterleaved into rows of 16 channels for the
-    same epilogue. Every other instruction set gets the dot-product kernel.
+    `neoverse-n2`), `qc.fully_connected` and `qc.conv2d` get the
+    matrix-multiply kernels instead: weights packed `[N/16][K/8][8][2][8]`
+    (K tap by tap, channels rounded up to 8), activations two rows per 16
+    bytes (fully connected rows packed `[M/2][K/8][2][8]`; convolutions two
+    8-byte pixel loads from the padded NHWC input), a tile of 4 rows x 16
+    channels held in 16 `vector<4xi32>` 2 x 2 blocks updated by
+    `qc.mmla_u8s8` (`usmmla`), the blocks deinterleaved into rows of 16
+    channels for the same epilogue. No conv -> conv fusion in this mode.
+    Every other instruction set gets the dot-product kernels.
   }];
   let options = [
     Option<"isa", "isa", "std::string", "\"auto\"",

@@ -1,11 +1,12 @@
 //===- MmlaKernels.cpp - AArch64 i8mm matrix-multiply microkernels --------===//
 //
-// qc-vectorize-integer-ops{isa=neon-i8mm}: qc.fully_connected as register
-// tiles of qc.mmla_u8s8, the 2 x 8 by 8 x 2 byte matrix multiply of i8mm
-// (usmmla). The arithmetic is the one of the dot-product kernels
-// (VectorizeIntegerOps.cpp, docs/Microkernels.md): activations as unsigned
-// bytes xu = x + off (off = 128 for signed storage, applied while packing),
-// the zero point and offset folded into the bias at compile time,
+// qc-vectorize-integer-ops{isa=neon-i8mm}: qc.fully_connected and qc.conv2d
+// (groups = 1) as register tiles of qc.mmla_u8s8, the 2 x 8 by 8 x 2 byte
+// matrix multiply of i8mm (usmmla). The arithmetic is the one of the
+// dot-product kernels (VectorizeIntegerOps.cpp, docs/Microkernels.md):
+// activations as unsigned bytes xu = x + off (off = 128 for signed storage,
+// applied while packing), the zero point and offset folded into the bias at
+// compile time,
 //
 //   sum_k (x - zx) * w + bias = sum_k xu * w + (bias - (zx + off) sum_k w)
 //
@@ -14,16 +15,18 @@
 //
 // * weights [N/16][K/8][8][2][8]: per column tile of 16 output channels and
 //   K step of 8, eight 16-byte vectors, vector q holding channels 2q and
-//   2q + 1 (8 K bytes each), the right operand of one usmmla;
-// * activations [M/2][K/8][2][8]: per pair of rows and K step, one 16-byte
-//   vector holding both rows' 8 K bytes, the left operand;
+//   2q + 1 (8 K bytes each), the right operand of one usmmla; for
+//   convolutions K runs tap by tap over the channels rounded up to 8;
+// * activations, the left operand, 2 rows x 8 K bytes per 16-byte vector:
+//   fully connected rows packed [M/2][K/8][2][8]; convolutions read two
+//   8-byte pixel groups of the padded NHWC input (implicit GEMM);
 // * a tile of 4 rows (2 pairs) x 16 channels (8 column pairs) keeps 16
 //   accumulator blocks of 2 x 2 i32 in registers: per K step 2 activation
-//   loads, 8 weight loads and 16 usmmla, 26 of the 32 NEON registers.
+//   vectors, 8 weight loads and 16 usmmla, 26 of the 32 NEON registers.
 //
 // After the K loop, each pair's 8 blocks are deinterleaved into two rows of
 // 16 consecutive output channels (vector<16xi32>), which go through the
-// requantization epilogue and one (masked) 16-lane store each.
+// requantization epilogue and one (masked) 16-lane store or scatter each.
 //
 //===----------------------------------------------------------------------===//
 #include "MmlaKernels.h"

@@ -14,8 +14,9 @@
 
 namespace qc::kernels {
 
-/// Adds the pattern that rewrites qc.fully_connected into the mmla kernel
-/// (what it does not take is left for the reference lowering). Constant
+/// Adds the patterns that rewrite qc.fully_connected and qc.conv2d (groups =
+/// 1) into the mmla kernels (what they do not take is left for the reference
+/// lowering). Constant
 /// globals go into `symbols`' module; `parallel` puts the row tiles into
 /// scf.parallel loops.
 void populateMmlaKernelPatterns(mlir::RewritePatternSet &patterns,
