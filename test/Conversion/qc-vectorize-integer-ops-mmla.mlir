@@ -90,9 +90,12 @@
 // CHECK:           vector.shuffle %[[E0]], %{{.*}} [0, 1, 2, 3, 4, 5, 6, 7] : vector<4xi32>, vector<4xi32>
 // CHECK:           %[[ROW0:.*]] = vector.shuffle %{{.*}} [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] : vector<8xi32>, vector<8xi32>
 // CHECK:           %[[ACC0:.*]] = arith.addi %[[ROW0]], %{{.*}} : vector<16xi32>
-// CHECK:           %[[D:.*]] = arith.extsi %[[ACC0]] : vector<16xi32> to vector<16xi64>
-// CHECK:           arith.muli %[[D]], %{{.*}} : vector<16xi64>
+// The dot-product kernels' epilogue (requantizeLanes), here its even/odd
+// form: every shift >= 32, 8-bit results, positive multipliers.
+// CHECK:           %[[D:.*]] = vector.bitcast %[[ACC0]] : vector<16xi32> to vector<8xi64>
+// CHECK:           arith.muli %{{.*}}, %{{.*}} : vector<8xi64>
 // CHECK:           arith.shrsi
+// CHECK:           vector.shuffle %{{.*}}, %{{.*}} [0, 17, 2, 19, 4, 21, 6, 23, 8, 25, 10, 27, 12, 29, 14, 31] : vector<16xi32>, vector<16xi32>
 // CHECK:           %[[R0:.*]] = arith.trunci %{{.*}} : vector<16xi32> to vector<16xi8>
 // CHECK:           vector.maskedstore %[[FLAT]][%{{.*}}], %{{.*}}, %[[R0]]
 // CHECK:           vector.shuffle %{{.*}}, %{{.*}} [2, 3, 6, 7] : vector<4xi32>, vector<4xi32>
@@ -151,9 +154,9 @@ func.func @fc(%x: tensor<?x5x!x>) -> tensor<?x3x!y> {
 // CHECK:             scf.for %{{.*}} = %c0 to %c2 step %c1 iter_args({{.*}}) -> (vector<4xi32>,
 // CHECK-COUNT-16:      qc.mmla_u8s8
 // CHECK:               scf.yield
-// The i32 form of the epilogue (every shift >= 32), then a masked store
-// for the second column tile's 2 channels.
-// CHECK:             arith.trunci %{{.*}} : vector<16xi64> to vector<16xi32>
+// The even/odd form of the epilogue (every shift >= 32), then a masked
+// store for the second column tile's 2 channels.
+// CHECK:             vector.shuffle %{{.*}}, %{{.*}} [0, 17, 2, 19, 4, 21, 6, 23, 8, 25, 10, 27, 12, 29, 14, 31]
 // CHECK:             vector.create_mask
 // CHECK:             vector.maskedstore
 // CHECK:         scf.reduce

@@ -31,6 +31,7 @@
 //===----------------------------------------------------------------------===//
 #include "MmlaKernels.h"
 
+#include "GemmKernel.h"
 #include "KernelSupport.h"
 
 #include "qc/Conversion/QCToLinalg/QCToLinalg.h"
@@ -49,21 +50,11 @@ using namespace qc::kernels;
 
 namespace {
 
-constexpr int64_t kLanes = 16;  // output channels per column tile and row
-constexpr int64_t kDepth = 8;   // K bytes per usmmla row
+// kLanes (16): output channels per column tile and row.
+constexpr int64_t kDepth = 8; // K bytes per usmmla row
 constexpr int64_t kBlockBytes = 16;
 constexpr int64_t kColumnPairs = kLanes / 2;
 constexpr int64_t kTilePairs = 2; // rows of a full tile: 2 pairs
-
-int64_t roundUp(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
-
-/// The requantization of an i32 accumulator row into the result storage,
-/// as qc-lower-quant does it (docs/Microkernels.md, "The arithmetic").
-struct Epilogue {
-  ChannelRequant requant;
-  int64_t zy = 0, lo = 0, hi = 0;
-  IntegerType outStorage;
-};
 
 /// Everything the kernel needs, computed at compile time.
 struct MmlaPlan {
@@ -78,9 +69,10 @@ struct MmlaPlan {
   int64_t inputOffset = 0, zx = 0;
   unsigned inputBits = 8;
   bool parallel = true;
-  SmallVector<int8_t> packed; // [np/16][kp/8][8][2][8]
-  SmallVector<int32_t> bias;  // np, offset folded in
-  Epilogue epilogue;
+  // The packed weights [np/16][kp/8][8][2][8], the folded bias and the
+  // requantization: the epilogue and the globals of the dot-product kernels
+  // (GemmKernel.h) on them.
+  GemmPlan gemm;
 };
 
 /// Why `op` (fully connected or convolution) is left to the reference
@@ -116,7 +108,8 @@ LogicalResult planGemm(Operation *op, Value input, Value weight, Value bias,
   // tile f / 16, K step kk / 8, vector (f % 16) / 2, half f % 2, byte
   // kk % 8. Padding (channels and N) stays 0.
   int64_t n = plan.n, steps = plan.kSteps();
-  plan.packed.assign(plan.np() * plan.kp(), 0);
+  SmallVector<int8_t> &packed = plan.gemm.packed;
+  packed.assign(plan.np() * plan.kp(), 0);
   SmallVector<int64_t> colSum(plan.np(), 0);
   for (int64_t f = 0; f < n; ++f)
     for (int64_t ch = 0; ch < c; ++ch)
@@ -126,7 +119,7 @@ LogicalResult planGemm(Operation *op, Value input, Value weight, Value bias,
           int64_t kk = (i * kw + j) * plan.cp + ch;
           int64_t vec = (f / kLanes * steps + kk / kDepth) * kColumnPairs +
                         f % kLanes / 2;
-          plan.packed[vec * kBlockBytes + f % 2 * kDepth + kk % kDepth] =
+          packed[vec * kBlockBytes + f % 2 * kDepth + kk % kDepth] =
               static_cast<int8_t>(value);
           colSum[f] += value;
         }
@@ -134,14 +127,16 @@ LogicalResult planGemm(Operation *op, Value input, Value weight, Value bias,
   // Bias with the activation zero point and offset folded in, wrapping like
   // the i32 accumulator of the reference lowering.
   int64_t zEff = plan.zx + plan.inputOffset;
-  plan.bias.assign(plan.np(), 0);
+  GemmPlan &e = plan.gemm;
+  e.n = n;
+  e.nv = 1; // np(): 16-channel column tiles
+  e.bias.assign(plan.np(), 0);
   for (int64_t f = 0; f < n; ++f) {
     uint32_t v = ops.bias ? static_cast<uint32_t>((*ops.bias)[f]) : 0u;
     v -= static_cast<uint32_t>(zEff) * static_cast<uint32_t>(colSum[f]);
-    plan.bias[f] = static_cast<int32_t>(v);
+    e.bias[f] = static_cast<int32_t>(v);
   }
 
-  Epilogue &e = plan.epilogue;
   if (failed(computeChannelRequant(xq, wq, yq, n, plan.np(),
                                    mode == RequantMode::double_round,
                                    e.requant, why)))
@@ -183,80 +178,6 @@ LogicalResult planConv(Conv2DOp op, MmlaPlan &plan, std::string &why) {
                   op.getResult(), op.getMode(), op.getResultStorageBounds(),
                   xType.getDimSize(1), wType.getDimSize(2),
                   wType.getDimSize(3), plan, why);
-}
-
-/// The per-channel constants of the epilogue, as globals.
-struct EpilogueGlobals {
-  Value bias, mult, shift, roundPos, roundNeg;
-};
-
-/// The constants of the 16 channels from `col`, loaded once per column
-/// tile and shared by its rows.
-struct EpilogueConstants {
-  Value bias, mult, shift, pos, neg;
-};
-
-EpilogueConstants loadEpilogueConstants(OpBuilder &b, Location loc,
-                                        const Epilogue &e,
-                                        const EpilogueGlobals &g, Value col) {
-  auto v16i32 = VectorType::get({kLanes}, b.getI32Type());
-  auto v16i64 = VectorType::get({kLanes}, b.getI64Type());
-  auto load = [&](Value mem, VectorType t) -> Value {
-    return vector::LoadOp::create(b, loc, t, mem, ValueRange{col});
-  };
-  EpilogueConstants c;
-  c.bias = load(g.bias, v16i32);
-  c.mult = arith::ExtSIOp::create(b, loc, v16i64, load(g.mult, v16i32));
-  c.shift = load(g.shift, v16i64);
-  c.pos = load(g.roundPos, v16i64);
-  if (e.requant.signedRounding)
-    c.neg = load(g.roundNeg, v16i64);
-  return c;
-}
-
-/// Bias, multiplier, rounding, shift, zero point and clamp of one row of 16
-/// accumulators of consecutive output channels: the result storage lanes.
-/// The same operations as the dot-product kernels' epilogue (i64 products,
-/// the i32 shortcut when every shift is at least 32), bit-identical to
-/// qc-lower-integer-ops + qc-lower-quant.
-Value requantizeRow(OpBuilder &b, Location loc, const Epilogue &e,
-                    const EpilogueConstants &c, Value accs) {
-  auto v16i32 = VectorType::get({kLanes}, b.getI32Type());
-  auto v16i64 = VectorType::get({kLanes}, b.getI64Type());
-  auto splat64 = [&](int64_t v) -> Value {
-    return arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(v16i64, b.getI64IntegerAttr(v)));
-  };
-  auto splat32 = [&](int64_t v) -> Value {
-    return arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(v16i32, b.getI32IntegerAttr(v)));
-  };
-  bool narrow = e.requant.minShift >= 32 && e.outStorage.getWidth() <= 16;
-  Value acc = arith::AddIOp::create(b, loc, accs, c.bias);
-  Value d = arith::ExtSIOp::create(b, loc, v16i64, acc);
-  Value prod = arith::MulIOp::create(b, loc, d, c.mult);
-  Value term = c.pos;
-  if (e.requant.signedRounding) {
-    Value nonNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, d,
-                                         splat64(0));
-    term = arith::SelectOp::create(b, loc, nonNeg, c.pos, c.neg);
-  }
-  Value t = arith::AddIOp::create(b, loc, prod, term);
-  t = arith::ShRSIOp::create(b, loc, t, c.shift);
-  if (narrow) {
-    t = arith::TruncIOp::create(b, loc, v16i32, t);
-    t = arith::MaxSIOp::create(b, loc, t, splat32(e.lo - e.zy));
-    t = arith::MinSIOp::create(b, loc, t, splat32(e.hi - e.zy));
-    if (e.zy != 0)
-      t = arith::AddIOp::create(b, loc, t, splat32(e.zy));
-  } else {
-    if (e.zy != 0)
-      t = arith::AddIOp::create(b, loc, t, splat64(e.zy));
-    t = arith::MaxSIOp::create(b, loc, t, splat64(e.lo));
-    t = arith::MinSIOp::create(b, loc, t, splat64(e.hi));
-  }
-  return arith::TruncIOp::create(
-      b, loc, VectorType::get({kLanes}, e.outStorage), t);
 }
 
 /// Index arithmetic.
@@ -376,8 +297,7 @@ kLoopNest(OpBuilder &b, Location loc, ArrayRef<int64_t> trips,
 /// from `n0`. Rows at or past `rows` (the padding row of an odd M, only in
 /// a one-pair tile with `guardOddRow`) are computed but not stored.
 void emitTile(OpBuilder &b, Location loc, const MmlaPlan &plan,
-              const EpilogueGlobals &eg, Value weights,
-              const ActivationSource &src, Value pair0, int64_t pairs,
+              const PlanGlobals &g, const ActivationSource &src, Value pair0, int64_t pairs,
               Value n0, Value rows, bool guardOddRow, RowStore store) {
   IndexMath im{b, loc};
   auto v16i8 = VectorType::get({kBlockBytes}, b.getI8Type());
@@ -406,7 +326,7 @@ void emitTile(OpBuilder &b, Location loc, const MmlaPlan &plan,
         SmallVector<Value> w;
         for (int64_t q = 0; q < kColumnPairs; ++q)
           w.push_back(vector::LoadOp::create(
-              b, loc, v16i8, weights, ValueRange{im.add(wAt, q * kBlockBytes)}));
+              b, loc, v16i8, g.packed, ValueRange{im.add(wAt, q * kBlockBytes)}));
         SmallVector<Value> next(acc);
         for (int64_t p = 0; p < pairs; ++p) {
           Value a = src.load(b, loc, bases[p], ivs);
@@ -421,8 +341,8 @@ void emitTile(OpBuilder &b, Location loc, const MmlaPlan &plan,
   // row-major: the even row's channels are lanes 0, 1 of every block, the
   // odd row's lanes 2, 3. Two blocks at a time (a 64-bit zip on AArch64),
   // then the halves concatenated.
-  const Epilogue &e = plan.epilogue;
-  EpilogueConstants constants = loadEpilogueConstants(b, loc, e, eg, n0);
+  EpilogueConstants constants =
+      loadEpilogueConstants(b, loc, plan.gemm, g, n0);
   for (int64_t p = 0; p < pairs; ++p) {
     for (int64_t i = 0; i < 2; ++i) {
       SmallVector<Value> parts;
@@ -442,7 +362,8 @@ void emitTile(OpBuilder &b, Location loc, const MmlaPlan &plan,
         }
         parts = std::move(joined);
       }
-      Value lanes = requantizeRow(b, loc, e, constants, parts.front());
+      Value lanes =
+          requantizeLanes(b, loc, plan.gemm, constants, parts.front());
       Value row = im.add(im.mul(im.add(pair0, p), 2), i);
       // The padding row stores nothing (an empty mask, at the even row's
       // address); a branch here would keep OpenMP's loop body in a
@@ -588,8 +509,7 @@ Value packActivations(OpBuilder &b, Location loc, const MmlaPlan &plan,
 /// `staticRows` is a multiple of 4); threads split the leftover pairs'
 /// column tiles too.
 void emitRowLoops(OpBuilder &b, Location loc, const MmlaPlan &plan,
-                  const EpilogueGlobals &eg, Value weights,
-                  const ActivationSource &src, Value rows,
+                  const PlanGlobals &g, const ActivationSource &src, Value rows,
                   std::optional<int64_t> staticRows, RowStore store) {
   IndexMath im{b, loc};
   int64_t tileRows = 2 * kTilePairs;
@@ -599,8 +519,8 @@ void emitRowLoops(OpBuilder &b, Location loc, const MmlaPlan &plan,
            {tileRows}, [&](ValueRange ivs) {
              forLoop(b, loc, im.c(0), np, kLanes, {},
                      [&](Value n0, ValueRange) {
-                       emitTile(b, loc, plan, eg, weights, src,
-                                im.div(ivs[0], 2), kTilePairs, n0, rows,
+                       emitTile(b, loc, plan, g, src, im.div(ivs[0], 2),
+                                kTilePairs, n0, rows,
                                 /*guardOddRow=*/false, store);
                        return SmallVector<Value>();
                      });
@@ -611,34 +531,17 @@ void emitRowLoops(OpBuilder &b, Location loc, const MmlaPlan &plan,
   loopNest(b, loc, plan.parallel, ValueRange{im.div(full, 2), im.c(0)},
            ValueRange{im.div(im.add(rows, 1), 2), np}, {1, kLanes},
            [&](ValueRange ivs) {
-             emitTile(b, loc, plan, eg, weights, src, ivs[0], 1, ivs[1], rows,
-                      mayBeOdd, store);
+             emitTile(b, loc, plan, g, src, ivs[0], 1, ivs[1], rows, mayBeOdd,
+                      store);
            });
 }
 
 /// The weights and epilogue constants of `plan` as private constant
-/// globals named after the layer.
-EpilogueGlobals emitGlobals(OpBuilder &b, Location loc, Operation *op,
-                            SymbolTable &symbols, const MmlaPlan &plan,
-                            Value &weights) {
-  MLIRContext *ctx = b.getContext();
-  IntegerType i8 = IntegerType::get(ctx, 8), i32 = IntegerType::get(ctx, 32),
-              i64 = IntegerType::get(ctx, 64);
-  auto module = op->getParentOfType<ModuleOp>();
-  std::string prefix = layerSymbol("__qc_ukernel", op) + "_mmla";
-  auto global = [&](StringRef what, DenseElementsAttr data) -> Value {
-    return constantGlobal(b, loc, module, symbols, prefix + "_" + what.str(),
-                          data);
-  };
-  const ChannelRequant &rq = plan.epilogue.requant;
-  weights = global("weights", denseOf<int8_t>(plan.packed, i8));
-  EpilogueGlobals eg;
-  eg.bias = global("bias", denseOf<int32_t>(plan.bias, i32));
-  eg.mult = global("multiplier", denseOf<int32_t>(rq.multiplier, i32));
-  eg.shift = global("shift", denseOf<int64_t>(rq.shift, i64));
-  eg.roundPos = global("round_pos", denseOf<int64_t>(rq.roundPos, i64));
-  eg.roundNeg = global("round_neg", denseOf<int64_t>(rq.roundNeg, i64));
-  return eg;
+/// globals named after the layer (`__qc_ukernel_<layer>_mmla_weights`, ...).
+PlanGlobals emitMmlaGlobals(OpBuilder &b, Location loc, Operation *op,
+                            SymbolTable &symbols, const MmlaPlan &plan) {
+  return emitGlobals(b, loc, op->getParentOfType<ModuleOp>(), symbols,
+                     plan.gemm, layerSymbol("__qc_ukernel", op) + "_mmla");
 }
 
 /// A rewrite into the mmla kernel; constant globals go into `symbols`.
@@ -662,8 +565,7 @@ struct FullyConnectedToMmla : MmlaPattern<FullyConnectedOp> {
       return b.notifyMatchFailure(op, why);
     auto outType = cast<RankedTensorType>(op.getResult().getType());
     Location loc = op.getLoc();
-    Value weights;
-    EpilogueGlobals eg = emitGlobals(b, loc, op, symbols, plan, weights);
+    PlanGlobals g = emitMmlaGlobals(b, loc, op, symbols, plan);
 
     Value x = storageBuffer(b, loc, op.getInput());
     Value rows = memref::DimOp::create(b, loc, x, 0);
@@ -685,7 +587,7 @@ struct FullyConnectedToMmla : MmlaPattern<FullyConnectedOp> {
     SmallVector<Value> dyn;
     if (outType.isDynamicDim(0))
       dyn.push_back(rows);
-    Value out = allocBuffer(b, loc, outType, plan.epilogue.outStorage, dyn);
+    Value out = allocBuffer(b, loc, outType, plan.gemm.outStorage, dyn);
     Value flat = flatten(b, loc, out);
     int64_t n = plan.n;
     auto maskType = VectorType::get({kLanes}, b.getI1Type());
@@ -707,7 +609,7 @@ struct FullyConnectedToMmla : MmlaPattern<FullyConnectedOp> {
     std::optional<int64_t> staticRows;
     if (!outType.isDynamicDim(0))
       staticRows = outType.getDimSize(0);
-    emitRowLoops(b, loc, plan, eg, weights, src, rows, staticRows, store);
+    emitRowLoops(b, loc, plan, g, src, rows, staticRows, store);
     b.replaceOp(op, resultTensor(b, loc, out, outType));
     return success();
   }
@@ -864,8 +766,7 @@ struct Conv2DToMmla : MmlaPattern<Conv2DOp> {
     int64_t f = plan.n, cp = plan.cp, plane = oh * ow;
     Location loc = op.getLoc();
     IndexMath im{b, loc};
-    Value weights;
-    EpilogueGlobals eg = emitGlobals(b, loc, op, symbols, plan, weights);
+    PlanGlobals g = emitMmlaGlobals(b, loc, op, symbols, plan);
 
     Value x = storageBuffer(b, loc, op.getInput());
     Value batch = memref::DimOp::create(b, loc, x, 0);
@@ -908,7 +809,7 @@ struct Conv2DToMmla : MmlaPattern<Conv2DOp> {
     SmallVector<Value> dyn;
     if (outType.isDynamicDim(0))
       dyn.push_back(batch);
-    Value out = allocBuffer(b, loc, outType, plan.epilogue.outStorage, dyn);
+    Value out = allocBuffer(b, loc, outType, plan.gemm.outStorage, dyn);
     Value flat = flatten(b, loc, out);
     SmallVector<int64_t> laneOffsets;
     for (int64_t l = 0; l < kLanes; ++l)
@@ -937,7 +838,7 @@ struct Conv2DToMmla : MmlaPattern<Conv2DOp> {
     std::optional<int64_t> staticRows;
     if (!outType.isDynamicDim(0))
       staticRows = outType.getDimSize(0) * plane;
-    emitRowLoops(b, loc, plan, eg, weights, src, rows, staticRows, store);
+    emitRowLoops(b, loc, plan, g, src, rows, staticRows, store);
     b.replaceOp(op, resultTensor(b, loc, out, outType));
     return success();
   }

@@ -18,6 +18,7 @@
 // qc.requantize formula applied to the accumulator registers.
 //
 //===----------------------------------------------------------------------===//
+#include "GemmKernel.h"
 #include "KernelSupport.h"
 #include "MmlaKernels.h"
 
@@ -45,43 +46,6 @@ using namespace qc;
 using namespace qc::kernels;
 
 namespace {
-
-constexpr int64_t kLanes = 16; // i32 lanes of a zmm register
-constexpr int64_t kGroup = 4;  // bytes per lane per vpdpbusd
-
-int64_t roundUp(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
-
-/// Everything the kernel needs, computed at compile time.
-struct GemmPlan {
-  // Problem: rows x N over K = taps * Cp (Cp = C rounded up to 4).
-  int64_t n = 0, c = 0, cp = 0, kh = 1, kw = 1;
-  // Register tile: mr rows x nv vectors of 16 lanes.
-  int64_t mr = 8, nv = 2;
-  // Run the full row tiles as an scf.parallel (threads through OpenMP).
-  bool parallel = true;
-  int64_t nr() const { return nv * kLanes; }
-  int64_t np() const { return roundUp(n, nr()); }
-  int64_t kGroups() const { return kh * kw * cp / kGroup; }
-  // Activation byte = storage + offset; the padded value.
-  bool inputSigned = false;
-  int64_t inputOffset = 0, zx = 0;
-  // Weights of at most 4 bits are stored two per byte, offset by 8 (so
-  // that a nibble is 0..15): each 64-byte weight vector becomes 32 bytes,
-  // byte u holding byte u of the vector in its low nibble and byte u + 32
-  // in its high nibble.
-  bool nibbles = false;
-  int64_t vectorBytes() const { return nibbles ? 32 : 64; }
-  // Every packed weight is in [-64, 63]: the dot products get rhs_fits_i7
-  // (AVX2 then uses vpmaddubsw, docs/Microkernels.md).
-  bool weightsFitI7 = false;
-  // Packed weights [np/nr][kGroups][nr][4] (halved for nibbles), folded
-  // bias, requant params.
-  SmallVector<int8_t> packed;
-  SmallVector<int32_t> bias;
-  ChannelRequant requant;
-  int64_t zy = 0, lo = 0, hi = 0;
-  IntegerType outStorage;
-};
 
 /// Why `op` is left to the reference lowering, or success.
 LogicalResult planGemm(Operation *op, Value input, Value weight, Value bias,
@@ -178,24 +142,23 @@ LogicalResult planGemm(Operation *op, Value input, Value weight, Value bias,
   return success();
 }
 
-/// Emits the packed data of `plan` as private constant globals.
-struct PlanGlobals {
-  Value packed, bias, mult, shift, roundPos, roundNeg;
-};
+} // namespace
+
 
 /// Whether the epilogue runs on the even and odd i32 lanes as two vectors of
 /// i64 products (`vpmuldq` on the accumulator register itself) instead of
 /// sign-extending each half: every shift is at least 32 (the result of a
 /// lane fits in i32), the result has at most 16 bits and every multiplier
 /// is positive (a product has the sign of its accumulator).
-bool evenOddEpilogue(const GemmPlan &plan) {
+bool qc::kernels::evenOddEpilogue(const GemmPlan &plan) {
   return plan.requant.minShift >= 32 && plan.outStorage.getWidth() <= 16 &&
          llvm::all_of(plan.requant.multiplier, [](int32_t m) { return m > 0; });
 }
 
 /// `values` (a multiple of 16) with each 16-channel block reordered as its
 /// 8 even channels then its 8 odd ones, `oddBias` added to the odd ones.
-SmallVector<int64_t> evenOddOrder(ArrayRef<int64_t> values, int64_t oddBias) {
+static SmallVector<int64_t> evenOddOrder(ArrayRef<int64_t> values,
+                                        int64_t oddBias) {
   SmallVector<int64_t> out;
   for (size_t v = 0; v < values.size(); v += kLanes) {
     for (int64_t u = 0; u < kLanes; u += 2)
@@ -206,9 +169,9 @@ SmallVector<int64_t> evenOddOrder(ArrayRef<int64_t> values, int64_t oddBias) {
   return out;
 }
 
-PlanGlobals emitGlobals(OpBuilder &b, Location loc, ModuleOp module,
-                        SymbolTable &symbols, const GemmPlan &plan,
-                        StringRef prefix) {
+PlanGlobals qc::kernels::emitGlobals(OpBuilder &b, Location loc,
+                                     ModuleOp module, SymbolTable &symbols,
+                                     const GemmPlan &plan, StringRef prefix) {
   MLIRContext *ctx = b.getContext();
   IntegerType i8 = IntegerType::get(ctx, 8), i32 = IntegerType::get(ctx, 32),
               i64 = IntegerType::get(ctx, 64);
@@ -236,6 +199,8 @@ PlanGlobals emitGlobals(OpBuilder &b, Location loc, ModuleOp module,
   g.roundNeg = make("round_neg", denseOf<int64_t>(rq.roundNeg, i64));
   return g;
 }
+
+namespace {
 
 /// Index arithmetic helpers.
 struct IndexMath {
@@ -302,19 +267,14 @@ forLoop(OpBuilder &b, Location loc, Value lb, Value ub, int64_t step,
   return SmallVector<Value>(loop.getResults());
 }
 
-/// The per-channel epilogue constants of 16 consecutive output channels,
-/// loaded once per register tile.
-struct EpilogueConstants {
-  Value bias;                 // vector<16xi32>
-  Value mult, shift, pos, neg; // i64 lanes; neg only with signed rounding
-  // Even/odd form (evenOddEpilogue): the same for the 8 even channels and
-  // the 8 odd ones, as vector<8xi64>.
-  Value multOdd, shiftOdd, posOdd, negOdd;
-};
+} // namespace
 
-EpilogueConstants loadEpilogueConstants(OpBuilder &b, Location loc,
-                                        const GemmPlan &plan,
-                                        const PlanGlobals &g, Value col) {
+
+EpilogueConstants qc::kernels::loadEpilogueConstants(OpBuilder &b,
+                                                     Location loc,
+                                                     const GemmPlan &plan,
+                                                     const PlanGlobals &g,
+                                                     Value col) {
   IndexMath im{b, loc};
   MLIRContext *ctx = b.getContext();
   IntegerType i32 = IntegerType::get(ctx, 32), i64 = IntegerType::get(ctx, 64);
@@ -358,8 +318,9 @@ EpilogueConstants loadEpilogueConstants(OpBuilder &b, Location loc,
 /// channel's multiplier, the rounding term (by the sign when it differs),
 /// the shift, the output zero point and the clamp; the result in the
 /// output storage type.
-Value requantizeLanes(OpBuilder &b, Location loc, const GemmPlan &plan,
-                      const EpilogueConstants &ec, Value accs) {
+Value qc::kernels::requantizeLanes(OpBuilder &b, Location loc,
+                                   const GemmPlan &plan,
+                                   const EpilogueConstants &ec, Value accs) {
   MLIRContext *ctx = b.getContext();
   IntegerType i32 = IntegerType::get(ctx, 32), i64 = IntegerType::get(ctx, 64);
   auto v16i32 = VectorType::get({kLanes}, i32);
@@ -432,6 +393,8 @@ Value requantizeLanes(OpBuilder &b, Location loc, const GemmPlan &plan,
   t = arith::MinSIOp::create(b, loc, t, splat(v16i64, plan.hi));
   return arith::TruncIOp::create(b, loc, vOut, t);
 }
+
+namespace {
 
 /// The loop over the 4-byte channel groups of one filter tap. Up to
 /// kUnrolledGroups groups (convolutions of up to 16 input channels) are
