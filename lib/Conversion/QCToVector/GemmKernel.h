@@ -1,4 +1,4 @@
-//===- GemmKernel.h - The plan and epilogue of the int8 GEMM kernels -*- C++ -*-===//
+//===- GemmKernel.h - Plan and epilogue of the GEMM kernels -----*- C++ -*-===//
 //
 // What qc-vectorize-integer-ops computes at compile time for a fully
 // connected layer or a convolution (packed weights, folded bias, the

@@ -138,8 +138,8 @@ LogicalResult planGemm(Operation *op, Value input, Value weight, Value bias,
   }
 
   if (failed(computeChannelRequant(xq, wq, yq, n, plan.np(),
-                                   mode == RequantMode::double_round,
-                                   e.requant, why)))
+                                   mode == RequantMode::double_round, e.requant,
+                                   why)))
     return failure();
   e.zy = zeroPointOf(yq);
   e.lo = std::max<int64_t>(yq.getStorageTypeMin(), bounds.first);
@@ -176,8 +176,8 @@ LogicalResult planConv(Conv2DOp op, MmlaPlan &plan, std::string &why) {
     }
   return planGemm(op, op.getInput(), op.getWeight(), op.getBias(),
                   op.getResult(), op.getMode(), op.getResultStorageBounds(),
-                  xType.getDimSize(1), wType.getDimSize(2),
-                  wType.getDimSize(3), plan, why);
+                  xType.getDimSize(1), wType.getDimSize(2), wType.getDimSize(3),
+                  plan, why);
 }
 
 /// Index arithmetic.
@@ -226,13 +226,13 @@ void loopNest(OpBuilder &b, Location loc, bool parallel, ValueRange lbs,
     SmallVector<Value> stepValues;
     for (int64_t s : steps)
       stepValues.push_back(im.c(s));
-    scf::ParallelOp::create(
-        b, loc, lbs, ubs, stepValues,
-        [&](OpBuilder &pb, Location, ValueRange ivs) {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPoint(pb.getInsertionBlock(), pb.getInsertionPoint());
-          body(ivs);
-        });
+    scf::ParallelOp::create(b, loc, lbs, ubs, stepValues,
+                            [&](OpBuilder &pb, Location, ValueRange ivs) {
+                              OpBuilder::InsertionGuard guard(b);
+                              b.setInsertionPoint(pb.getInsertionBlock(),
+                                                  pb.getInsertionPoint());
+                              body(ivs);
+                            });
     return;
   }
   std::function<void(size_t, SmallVector<Value>)> level =
@@ -265,8 +265,7 @@ struct ActivationSource {
   SmallVector<int64_t> kLoops;
   /// Values computed once per tile for row pair `pair`; `lastRowValid`
   /// (may be null) says whether its odd row is inside M.
-  std::function<SmallVector<Value>(IndexMath &, Value pair,
-                                   Value lastRowValid)>
+  std::function<SmallVector<Value>(IndexMath &, Value pair, Value lastRowValid)>
       pairBases;
   /// The 2 x 8 bytes of the pair at the K loop indices `ivs`.
   std::function<Value(OpBuilder &, Location, ArrayRef<Value> bases,
@@ -297,8 +296,9 @@ kLoopNest(OpBuilder &b, Location loc, ArrayRef<int64_t> trips,
 /// from `n0`. Rows at or past `rows` (the padding row of an odd M, only in
 /// a one-pair tile with `guardOddRow`) are computed but not stored.
 void emitTile(OpBuilder &b, Location loc, const MmlaPlan &plan,
-              const PlanGlobals &g, const ActivationSource &src, Value pair0, int64_t pairs,
-              Value n0, Value rows, bool guardOddRow, RowStore store) {
+              const PlanGlobals &g, const ActivationSource &src, Value pair0,
+              int64_t pairs, Value n0, Value rows, bool guardOddRow,
+              RowStore store) {
   IndexMath im{b, loc};
   auto v16i8 = VectorType::get({kBlockBytes}, b.getI8Type());
   auto v4i32 = VectorType::get({4}, b.getI32Type());
@@ -317,16 +317,17 @@ void emitTile(OpBuilder &b, Location loc, const MmlaPlan &plan,
   Value zero = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(v4i32, b.getI32IntegerAttr(0)));
   SmallVector<Value> init(pairs * kColumnPairs, zero);
-  SmallVector<Value> accs = kLoopNest(
-      b, loc, src.kLoops, init, [&](ValueRange ivs, ValueRange acc) {
+  SmallVector<Value> accs =
+      kLoopNest(b, loc, src.kLoops, init, [&](ValueRange ivs, ValueRange acc) {
         Value s = ivs[0];
         for (size_t d = 1; d < ivs.size(); ++d)
           s = im.add(im.mul(s, src.kLoops[d]), ivs[d]);
         Value wAt = im.add(panel, im.mul(s, kColumnPairs * kBlockBytes));
         SmallVector<Value> w;
         for (int64_t q = 0; q < kColumnPairs; ++q)
-          w.push_back(vector::LoadOp::create(
-              b, loc, v16i8, g.packed, ValueRange{im.add(wAt, q * kBlockBytes)}));
+          w.push_back(
+              vector::LoadOp::create(b, loc, v16i8, g.packed,
+                                     ValueRange{im.add(wAt, q * kBlockBytes)}));
         SmallVector<Value> next(acc);
         for (int64_t p = 0; p < pairs; ++p) {
           Value a = src.load(b, loc, bases[p], ivs);
@@ -341,8 +342,7 @@ void emitTile(OpBuilder &b, Location loc, const MmlaPlan &plan,
   // row-major: the even row's channels are lanes 0, 1 of every block, the
   // odd row's lanes 2, 3. Two blocks at a time (a 64-bit zip on AArch64),
   // then the halves concatenated.
-  EpilogueConstants constants =
-      loadEpilogueConstants(b, loc, plan.gemm, g, n0);
+  EpilogueConstants constants = loadEpilogueConstants(b, loc, plan.gemm, g, n0);
   for (int64_t p = 0; p < pairs; ++p) {
     for (int64_t i = 0; i < 2; ++i) {
       SmallVector<Value> parts;
@@ -383,8 +383,8 @@ void emitTile(OpBuilder &b, Location loc, const MmlaPlan &plan,
 /// unsigned bytes: per row pair and K step, the 8 bytes of the even row then
 /// the 8 of the odd row. The K tail is zero (its weights are zero), and so
 /// is the second row of the last pair when M is odd.
-Value packActivations(OpBuilder &b, Location loc, const MmlaPlan &plan,
-                      Value x, Value rows) {
+Value packActivations(OpBuilder &b, Location loc, const MmlaPlan &plan, Value x,
+                      Value rows) {
   IndexMath im{b, loc};
   int64_t k = plan.c, steps = plan.kSteps();
   Type i8 = b.getI8Type();
@@ -423,13 +423,12 @@ Value packActivations(OpBuilder &b, Location loc, const MmlaPlan &plan,
       Value start = rowStart(im, m);
       auto copy = [&](Value s, bool masked) {
         Value col = im.mul(s, kDepth);
-        Value v = masked ? vector::MaskedLoadOp::create(b, loc, v8i8, x,
-                                                        ValueRange{m, col},
-                                                        tailMask, pass)
-                               .getResult()
-                         : vector::LoadOp::create(b, loc, v8i8, x,
-                                                  ValueRange{m, col})
-                               .getResult();
+        Value v =
+            masked ? vector::MaskedLoadOp::create(
+                         b, loc, v8i8, x, ValueRange{m, col}, tailMask, pass)
+                         .getResult()
+                   : vector::LoadOp::create(b, loc, v8i8, x, ValueRange{m, col})
+                         .getResult();
         if (flip)
           v = arith::XOrIOp::create(b, loc, v, flip);
         vector::StoreOp::create(
@@ -451,36 +450,35 @@ Value packActivations(OpBuilder &b, Location loc, const MmlaPlan &plan,
     Value zero = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
     forLoop(b, loc, im.c(0), rows, 1, {}, [&](Value m, ValueRange) {
       Value start = rowStart(im, m);
-      forLoop(b, loc, im.c(0), im.c(plan.kp()), 1, {},
-              [&](Value kk, ValueRange) {
-                Value at = im.add(
-                    start, im.add(im.mul(im.div(kk, kDepth), kBlockBytes),
-                                  im.rem(kk, kDepth)));
-                Value inside = arith::CmpIOp::create(
-                    b, loc, arith::CmpIPredicate::ult, kk, im.c(k));
-                auto branch = scf::IfOp::create(b, loc, TypeRange{i8}, inside,
-                                                /*withElse=*/true);
-                {
-                  OpBuilder::InsertionGuard g(b);
-                  b.setInsertionPointToStart(&branch.getThenRegion().front());
-                  Value v = memref::LoadOp::create(b, loc, x, ValueRange{m, kk});
-                  v = plan.inputSigned ? arith::ExtSIOp::create(b, loc, i8, v)
-                                             .getResult()
-                                       : arith::ExtUIOp::create(b, loc, i8, v)
-                                             .getResult();
-                  if (plan.inputOffset)
-                    v = arith::XOrIOp::create(
-                        b, loc, v,
-                        arith::ConstantOp::create(b, loc,
-                                                  b.getI8IntegerAttr(-128)));
-                  scf::YieldOp::create(b, loc, v);
-                  b.setInsertionPointToStart(&branch.getElseRegion().front());
-                  scf::YieldOp::create(b, loc, zero);
-                }
-                memref::StoreOp::create(b, loc, branch.getResult(0), packed,
-                                        ValueRange{at});
-                return SmallVector<Value>();
-              });
+      forLoop(
+          b, loc, im.c(0), im.c(plan.kp()), 1, {}, [&](Value kk, ValueRange) {
+            Value at =
+                im.add(start, im.add(im.mul(im.div(kk, kDepth), kBlockBytes),
+                                     im.rem(kk, kDepth)));
+            Value inside = arith::CmpIOp::create(
+                b, loc, arith::CmpIPredicate::ult, kk, im.c(k));
+            auto branch = scf::IfOp::create(b, loc, TypeRange{i8}, inside,
+                                            /*withElse=*/true);
+            {
+              OpBuilder::InsertionGuard g(b);
+              b.setInsertionPointToStart(&branch.getThenRegion().front());
+              Value v = memref::LoadOp::create(b, loc, x, ValueRange{m, kk});
+              v = plan.inputSigned
+                      ? arith::ExtSIOp::create(b, loc, i8, v).getResult()
+                      : arith::ExtUIOp::create(b, loc, i8, v).getResult();
+              if (plan.inputOffset)
+                v = arith::XOrIOp::create(
+                    b, loc, v,
+                    arith::ConstantOp::create(b, loc,
+                                              b.getI8IntegerAttr(-128)));
+              scf::YieldOp::create(b, loc, v);
+              b.setInsertionPointToStart(&branch.getElseRegion().front());
+              scf::YieldOp::create(b, loc, zero);
+            }
+            memref::StoreOp::create(b, loc, branch.getResult(0), packed,
+                                    ValueRange{at});
+            return SmallVector<Value>();
+          });
       return SmallVector<Value>();
     });
   }
@@ -545,8 +543,7 @@ PlanGlobals emitMmlaGlobals(OpBuilder &b, Location loc, Operation *op,
 }
 
 /// A rewrite into the mmla kernel; constant globals go into `symbols`.
-template <typename OpTy>
-struct MmlaPattern : OpRewritePattern<OpTy> {
+template <typename OpTy> struct MmlaPattern : OpRewritePattern<OpTy> {
   MmlaPattern(MLIRContext *ctx, SymbolTable &symbols, bool parallel)
       : OpRewritePattern<OpTy>(ctx), symbols(symbols), parallel(parallel) {}
   SymbolTable &symbols;
@@ -602,8 +599,8 @@ struct FullyConnectedToMmla : MmlaPattern<FullyConnectedOp> {
       Value left = arith::SubIOp::create(sb, sl, sm.c(n), col);
       if (valid)
         left = arith::SelectOp::create(sb, sl, valid, left, sm.c(0));
-      Value mask = vector::CreateMaskOp::create(sb, sl, maskType,
-                                                ValueRange{left});
+      Value mask =
+          vector::CreateMaskOp::create(sb, sl, maskType, ValueRange{left});
       vector::MaskedStoreOp::create(sb, sl, flat, ValueRange{at}, mask, lanes);
     };
     std::optional<int64_t> staticRows;
@@ -636,8 +633,8 @@ Value packConvInput(OpBuilder &b, Location loc, const MmlaPlan &plan, Value x,
   int64_t padByte = (plan.zx + plan.inputOffset) & 0xff;
   Value fill = arith::ConstantOp::create(
       b, loc,
-      DenseElementsAttr::get(
-          v64i8, b.getI8IntegerAttr(static_cast<int8_t>(padByte))));
+      DenseElementsAttr::get(v64i8,
+                             b.getI8IntegerAttr(static_cast<int8_t>(padByte))));
   forLoop(b, loc, im.c(0), size, 64, {}, [&](Value i, ValueRange) {
     vector::StoreOp::create(b, loc, fill, packed, ValueRange{i});
     return SmallVector<Value>();
@@ -701,8 +698,8 @@ Value packConvInput(OpBuilder &b, Location loc, const MmlaPlan &plan, Value x,
           SmallVector<int64_t> mask;
           for (int64_t l = 0; l < 2 * len; ++l)
             mask.push_back(l);
-          joined.push_back(
-              vector::ShuffleOp::create(b, loc, rowsIn[t], rowsIn[t + 1], mask));
+          joined.push_back(vector::ShuffleOp::create(b, loc, rowsIn[t],
+                                                     rowsIn[t + 1], mask));
         }
         rowsIn = std::move(joined);
       }
@@ -830,10 +827,10 @@ struct Conv2DToMmla : MmlaPattern<Conv2DOp> {
       Value left = arith::SubIOp::create(sb, sl, sm.c(f), col);
       if (valid)
         left = arith::SelectOp::create(sb, sl, valid, left, sm.c(0));
-      Value mask = vector::CreateMaskOp::create(sb, sl, maskType,
-                                                ValueRange{left});
-      vector::ScatterOp::create(sb, sl, Type(), flat, ValueRange{base},
-                                offsets, mask, lanes);
+      Value mask =
+          vector::CreateMaskOp::create(sb, sl, maskType, ValueRange{left});
+      vector::ScatterOp::create(sb, sl, Type(), flat, ValueRange{base}, offsets,
+                                mask, lanes);
     };
     std::optional<int64_t> staticRows;
     if (!outType.isDynamicDim(0))
@@ -850,5 +847,5 @@ void qc::kernels::populateMmlaKernelPatterns(RewritePatternSet &patterns,
                                              SymbolTable &symbols,
                                              bool parallel) {
   patterns.add<FullyConnectedToMmla, Conv2DToMmla>(patterns.getContext(),
-                                                  symbols, parallel);
+                                                   symbols, parallel);
 }

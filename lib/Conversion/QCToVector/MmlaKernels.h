@@ -1,4 +1,4 @@
-//===- MmlaKernels.h - AArch64 i8mm matrix-multiply microkernels -*- C++ -*-===//
+//===- MmlaKernels.h - AArch64 i8mm matrix-multiply kernels -----*- C++ -*-===//
 //
 // The kernels of qc-vectorize-integer-ops{isa=neon-i8mm}: register tiles of
 // qc.mmla_u8s8 (usmmla, 2 x 8 by 8 x 2 bytes into a 2 x 2 i32 block) on
