@@ -235,6 +235,32 @@ func.func @conv(%x: tensor<?x8x5x6x!x>) -> tensor<?x3x5x6x!y> {
 
 // -----
 
+// Convolution with planes of a multiple of 4 pixels (4 x 4), 16 output
+// channels and 8-bit results: each full tile's 4 x 16 result bytes are
+// transposed with one shuffle and stored as 4 consecutive pixels per
+// channel; with a static batch there are no leftover pairs and no scatter.
+!x = !quant.uniform<u8:f32, 0.1:3>
+!w = !quant.uniform<i8<-127:127>:f32, 0.01>
+!y = !quant.uniform<i8:f32, 0.05:-1>
+// CHECK-LABEL: func.func @conv_tile_store
+// CHECK:         scf.parallel
+// CHECK-COUNT-16:  qc.mmla_u8s8
+// CHECK:           %[[T:.*]] = vector.shuffle %[[ALL:.*]], %[[ALL]] [0, 16, 32, 48, 1, 17, 33, 49, 2, 18, 34, 50,
+// CHECK:           %[[P0:.*]] = vector.extract_strided_slice %[[T]] {offsets = [0], sizes = [4], strides = [1]} : vector<64xi8> to vector<4xi8>
+// CHECK:           vector.store %[[P0]], %{{.*}}[%{{.*}}] : memref<512xi8>, vector<4xi8>
+// CHECK-COUNT-15:  vector.store %{{.*}} : memref<512xi8>, vector<4xi8>
+// CHECK-NOT:     vector.scatter
+// CHECK:         bufferization.to_tensor
+func.func @conv_tile_store(%x: tensor<2x8x4x4x!x>) -> tensor<2x16x4x4x!y> {
+  %w = arith.constant dense<2> : tensor<16x8x3x3xi8>
+  %qw = quant.scast %w : tensor<16x8x3x3xi8> to tensor<16x8x3x3x!w>
+  %y = qc.conv2d %x, %qw strides = [1, 1] padding = [1, 1, 1, 1] dilations = [1, 1] groups = 1
+     : tensor<2x8x4x4x!x>, tensor<16x8x3x3x!w> -> tensor<2x16x4x4x!y>
+  return %y : tensor<2x16x4x4x!y>
+}
+
+// -----
+
 // The module's target chooses the kernel when isa is auto: neoverse-v1 has
 // i8mm, cortex-a76 only dotprod.
 // DEFAULT-LABEL: func.func @target_i8mm

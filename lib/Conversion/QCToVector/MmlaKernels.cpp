@@ -26,7 +26,8 @@
 //
 // After the K loop, each pair's 8 blocks are deinterleaved into two rows of
 // 16 consecutive output channels (vector<16xi32>), which go through the
-// requantization epilogue and one (masked) 16-lane store or scatter each.
+// requantization epilogue and one (masked) 16-lane store or scatter each
+// (convolutions: a transposed store of the whole tile where it applies).
 //
 //===----------------------------------------------------------------------===//
 #include "MmlaKernels.h"
@@ -257,6 +258,11 @@ void loopNest(OpBuilder &b, Location loc, bool parallel, ValueRange lbs,
 using RowStore = function_ref<void(OpBuilder &, Location, Value row, Value col,
                                    Value lanes, Value valid)>;
 
+/// Stores the results of the 4 consecutive rows from `row0` of a full tile,
+/// channels [col, col + 16), lanes[i] for row row0 + i.
+using TileStore = function_ref<void(OpBuilder &, Location, Value row0,
+                                    Value col, ArrayRef<Value> lanes)>;
+
 /// Where a kernel reads its activations: the K loop nest (trip counts,
 /// outermost first; K step s is their mixed-radix index, so the weights
 /// advance by one panel row per innermost iteration), per tile the values
@@ -294,11 +300,12 @@ kLoopNest(OpBuilder &b, Location loc, ArrayRef<int64_t> trips,
 
 /// One register tile: row pairs [pair0, pair0 + pairs) x the 16 channels
 /// from `n0`. Rows at or past `rows` (the padding row of an odd M, only in
-/// a one-pair tile with `guardOddRow`) are computed but not stored.
+/// a one-pair tile with `guardOddRow`) are computed but not stored. A full
+/// tile goes out through `storeTile` when given, else row by row.
 void emitTile(OpBuilder &b, Location loc, const MmlaPlan &plan,
               const PlanGlobals &g, const ActivationSource &src, Value pair0,
               int64_t pairs, Value n0, Value rows, bool guardOddRow,
-              RowStore store) {
+              RowStore store, TileStore storeTile = nullptr) {
   IndexMath im{b, loc};
   auto v16i8 = VectorType::get({kBlockBytes}, b.getI8Type());
   auto v4i32 = VectorType::get({4}, b.getI32Type());
@@ -343,6 +350,8 @@ void emitTile(OpBuilder &b, Location loc, const MmlaPlan &plan,
   // odd row's lanes 2, 3. Two blocks at a time (a 64-bit zip on AArch64),
   // then the halves concatenated.
   EpilogueConstants constants = loadEpilogueConstants(b, loc, plan.gemm, g, n0);
+  bool wholeTile = storeTile && pairs == kTilePairs && !guardOddRow;
+  SmallVector<Value> tileLanes;
   for (int64_t p = 0; p < pairs; ++p) {
     for (int64_t i = 0; i < 2; ++i) {
       SmallVector<Value> parts;
@@ -364,6 +373,10 @@ void emitTile(OpBuilder &b, Location loc, const MmlaPlan &plan,
       }
       Value lanes =
           requantizeLanes(b, loc, plan.gemm, constants, parts.front());
+      if (wholeTile) {
+        tileLanes.push_back(lanes);
+        continue;
+      }
       Value row = im.add(im.mul(im.add(pair0, p), 2), i);
       // The padding row stores nothing (an empty mask, at the even row's
       // address); a branch here would keep OpenMP's loop body in a
@@ -377,6 +390,8 @@ void emitTile(OpBuilder &b, Location loc, const MmlaPlan &plan,
       store(b, loc, row, n0, lanes, inside);
     }
   }
+  if (wholeTile)
+    storeTile(b, loc, im.mul(pair0, 2), n0, tileLanes);
 }
 
 /// The activations of `x` (M x K storage) packed as [ceil(M/2)][kp/8][2][8]
@@ -508,7 +523,8 @@ Value packActivations(OpBuilder &b, Location loc, const MmlaPlan &plan, Value x,
 /// column tiles too.
 void emitRowLoops(OpBuilder &b, Location loc, const MmlaPlan &plan,
                   const PlanGlobals &g, const ActivationSource &src, Value rows,
-                  std::optional<int64_t> staticRows, RowStore store) {
+                  std::optional<int64_t> staticRows, RowStore store,
+                  TileStore storeTile = nullptr) {
   IndexMath im{b, loc};
   int64_t tileRows = 2 * kTilePairs;
   Value full = im.mul(im.div(rows, tileRows), tileRows);
@@ -519,7 +535,7 @@ void emitRowLoops(OpBuilder &b, Location loc, const MmlaPlan &plan,
                      [&](Value n0, ValueRange) {
                        emitTile(b, loc, plan, g, src, im.div(ivs[0], 2),
                                 kTilePairs, n0, rows,
-                                /*guardOddRow=*/false, store);
+                                /*guardOddRow=*/false, store, storeTile);
                        return SmallVector<Value>();
                      });
            });
@@ -742,7 +758,9 @@ Value packConvInput(OpBuilder &b, Location loc, const MmlaPlan &plan, Value x,
 /// pixels (flattened over the batch), K runs over the taps and, per tap,
 /// the cp channels in steps of 8. A pair's 16 bytes are two 8-byte loads,
 /// one per pixel, at the tap's offset (no im2col buffer). Results go into
-/// the NCHW planes through a (masked) scatter of 16 channels per pixel.
+/// the NCHW planes: whole tiles of planes of a multiple of 4 pixels as 4
+/// consecutive pixels per channel, other rows through a (masked) scatter of
+/// 16 channels per pixel.
 struct Conv2DToMmla : MmlaPattern<Conv2DOp> {
   using MmlaPattern::MmlaPattern;
 
@@ -832,10 +850,44 @@ struct Conv2DToMmla : MmlaPattern<Conv2DOp> {
       vector::ScatterOp::create(sb, sl, Type(), flat, ValueRange{base}, offsets,
                                 mask, lanes);
     };
+    // Planes of a multiple of 4 pixels hold whole tiles: with all 16
+    // channels of a column tile valid and 8-bit results, the 4 x 16 result
+    // bytes are transposed (one shuffle) and each channel's 4 consecutive
+    // pixels stored at once, instead of 4 scatters.
+    auto storeTile = [&](OpBuilder &sb, Location sl, Value row0, Value col,
+                         ArrayRef<Value> lanes) {
+      IndexMath sm{sb, sl};
+      int64_t count = lanes.size();
+      Value all =
+          vector::ShuffleOp::create(sb, sl, lanes[0], lanes[1],
+                                    llvm::to_vector(llvm::seq<int64_t>(0, 32)));
+      Value rest =
+          vector::ShuffleOp::create(sb, sl, lanes[2], lanes[3],
+                                    llvm::to_vector(llvm::seq<int64_t>(0, 32)));
+      all = vector::ShuffleOp::create(
+          sb, sl, all, rest, llvm::to_vector(llvm::seq<int64_t>(0, 64)));
+      SmallVector<int64_t> byChannel;
+      for (int64_t ch = 0; ch < kLanes; ++ch)
+        for (int64_t r = 0; r < count; ++r)
+          byChannel.push_back(r * kLanes + ch);
+      Value t = vector::ShuffleOp::create(sb, sl, all, all, byChannel);
+      Value n = sm.div(row0, plane), r0 = sm.rem(row0, plane);
+      for (int64_t ch = 0; ch < kLanes; ++ch) {
+        Value pixels = vector::ExtractStridedSliceOp::create(
+            sb, sl, t, ArrayRef<int64_t>{ch * count}, ArrayRef<int64_t>{count},
+            ArrayRef<int64_t>{1});
+        Value at =
+            sm.add(sm.mul(sm.add(sm.mul(n, f), sm.add(col, ch)), plane), r0);
+        vector::StoreOp::create(sb, sl, pixels, flat, ValueRange{at});
+      }
+    };
+    bool tileStores = plane % (2 * kTilePairs) == 0 && f % kLanes == 0 &&
+                      plan.gemm.outStorage.getWidth() == 8;
     std::optional<int64_t> staticRows;
     if (!outType.isDynamicDim(0))
       staticRows = outType.getDimSize(0) * plane;
-    emitRowLoops(b, loc, plan, g, src, rows, staticRows, store);
+    emitRowLoops(b, loc, plan, g, src, rows, staticRows, store,
+                 tileStores ? TileStore(storeTile) : TileStore());
     b.replaceOp(op, resultTensor(b, loc, out, outType));
     return success();
   }
