@@ -191,12 +191,26 @@ func.func @fc_u8(%x: tensor<8x10x!x>) -> tensor<8x18x!y> {
 // The bias absorbs -125 * 72.
 // CHECK-DAG: memref.global "private" constant @__qc_ukernel_mmla_bias : memref<16xi32> = dense<[-9000, -9000, -9000, 0,
 // CHECK-LABEL: func.func @conv
-// CHECK-DAG:     %[[FILL:.*]] = arith.constant dense<125> : vector<64xi8>
+// CHECK-DAG:     %[[FILL:.*]] = arith.constant dense<125> : vector<8xi8>
 // CHECK-DAG:     %[[TAIL:.*]] = arith.constant dense<[true, true, true, true, true, true, false, false]> : vector<8xi1>
 // CHECK-DAG:     %[[OFFS:.*]] = arith.constant dense<[0, 30, 60, 90, 120, 150, 180, 210, 240, 270, 300, 330, 360, 390, 420, 450]> : vector<16xindex>
+// The packing writes all 8 channel bytes of the interior pixels, so only
+// the border of the 7 x 8 padded images gets the zero point's byte, one
+// 8-byte store per pixel: the top row, the left and right pixels of the
+// interior rows, the bottom row (image by image, in parallel with more
+// than one image).
 // CHECK:         %[[PACK:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xi8>
-// CHECK:         scf.for %{{.*}} step %c64 {
-// CHECK:           vector.store %[[FILL]], %[[PACK]]
+// CHECK-NOT:     vector<64xi8>
+// CHECK:         scf.parallel
+// CHECK:           scf.for %{{.*}} = %c0 to %c8 step %c1
+// CHECK:             vector.store %[[FILL]], %[[PACK]]
+// CHECK:           scf.for %{{.*}} = %c1 to %c6 step %c1
+// CHECK:             vector.store %[[FILL]], %[[PACK]]
+// CHECK:           scf.for %{{.*}} = %c1 to %c6 step %c1
+// CHECK:             vector.store %[[FILL]], %[[PACK]]
+// CHECK:           scf.for %{{.*}} = %c0 to %c8 step %c1
+// CHECK:             vector.store %[[FILL]], %[[PACK]]
+// CHECK:         } else {
 // 8 channel rows of a pixel block (here the 6-pixel tail), xor 0x80, one
 // byte transpose, one 8-byte store per pixel.
 // CHECK:         scf.for

@@ -13,6 +13,8 @@
 
 #include "KernelSupport.h"
 
+#include "qc/Dialect/QC/IR/QCOps.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/SymbolTable.h"
@@ -98,6 +100,70 @@ EpilogueConstants loadEpilogueConstants(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value requantizeLanes(mlir::OpBuilder &b, mlir::Location loc,
                             const GemmPlan &plan, const EpilogueConstants &ec,
                             mlir::Value accs);
+
+/// Index arithmetic on `index` values.
+struct IndexMath {
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+  mlir::Value c(int64_t v);
+  mlir::Value add(mlir::Value x, mlir::Value y);
+  mlir::Value mul(mlir::Value x, mlir::Value y);
+  mlir::Value add(mlir::Value x, int64_t y) {
+    return y == 0 ? x : add(x, c(y));
+  }
+  mlir::Value mul(mlir::Value x, int64_t y) {
+    return y == 1 ? x : mul(x, c(y));
+  }
+  mlir::Value div(mlir::Value x, int64_t y);
+  mlir::Value rem(mlir::Value x, int64_t y);
+};
+
+/// scf.for from lb to ub by `step` carrying `iterArgs`; `body` is built with
+/// `b` positioned inside the loop and returns the yielded values.
+llvm::SmallVector<mlir::Value>
+forLoop(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lb, mlir::Value ub,
+        int64_t step, mlir::ValueRange iterArgs,
+        llvm::function_ref<llvm::SmallVector<mlir::Value>(mlir::Value,
+                                                          mlir::ValueRange)>
+            body);
+
+/// A loop over the images of a batch. With `parallel`, an scf.parallel
+/// (each image's packing writes its own part of the buffer) when the batch
+/// has more than one image; a single image keeps the plain loop, whose
+/// thread fork would cost about as much as packing a small image.
+void batchLoop(mlir::OpBuilder &b, mlir::Location loc, mlir::Value batch,
+               bool parallel, llvm::function_ref<void(mlir::Value)> body);
+
+/// The padded NHWC input of a convolution: images of (h + top + bottom) x
+/// (w + left + right) pixels of cp bytes, of which the packing (or the
+/// producing kernel) writes the first `channels` bytes of the interior
+/// pixels; every other byte holds `padByte`, the zero point's byte.
+struct PackedLayout {
+  int64_t h, w, cp, channels, padByte;
+  llvm::SmallVector<int64_t, 4> pad; // top, left, bottom, right
+  int64_t hp() const { return h + pad[0] + pad[2]; }
+  int64_t wp() const { return w + pad[1] + pad[3]; }
+  int64_t perImage() const { return hp() * wp() * cp; }
+  // Pixels up to this size are filled with one vector store each; larger
+  // ones (and only when channels < cp) take the whole-buffer fill.
+  bool pixelFill() const { return cp <= 256; }
+};
+
+/// Allocates the packed input of `batch` images (rounded up to 64 bytes).
+/// When the padding cannot be filled pixel by pixel (fillPadding), the
+/// whole buffer is filled here, 64 bytes per store.
+mlir::Value allocPackedInput(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::Value batch, const PackedLayout &l);
+
+/// Fills the padding bytes of image `n`, one cp-byte store per pixel: only
+/// the border pixels when the packing writes every byte of the interior
+/// (channels == cp), every pixel otherwise.
+void fillPadding(mlir::OpBuilder &b, mlir::Location loc, mlir::Value packed,
+                 mlir::Value n, const PackedLayout &l);
+
+/// Why the convolution `op` cannot have a kernel whatever its types:
+/// grouped, or dynamic channel or spatial sizes.
+mlir::LogicalResult checkConvKernelShape(Conv2DOp op, std::string &why);
 
 } // namespace qc::kernels
 

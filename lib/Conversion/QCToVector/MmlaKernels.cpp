@@ -165,56 +165,12 @@ LogicalResult planFullyConnected(FullyConnectedOp op, MmlaPlan &plan,
 LogicalResult planConv(Conv2DOp op, MmlaPlan &plan, std::string &why) {
   auto xType = cast<RankedTensorType>(op.getInput().getType());
   auto wType = cast<RankedTensorType>(op.getWeight().getType());
-  auto outType = cast<RankedTensorType>(op.getResult().getType());
-  if (op.getGroups() != 1) {
-    why = "grouped convolution";
+  if (failed(checkConvKernelShape(op, why)))
     return failure();
-  }
-  for (int64_t d = 1; d < 4; ++d)
-    if (xType.isDynamicDim(d) || outType.isDynamicDim(d)) {
-      why = "dynamic channel or spatial size";
-      return failure();
-    }
   return planGemm(op, op.getInput(), op.getWeight(), op.getBias(),
                   op.getResult(), op.getMode(), op.getResultStorageBounds(),
                   xType.getDimSize(1), wType.getDimSize(2), wType.getDimSize(3),
                   plan, why);
-}
-
-/// Index arithmetic.
-struct IndexMath {
-  OpBuilder &b;
-  Location loc;
-  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value add(Value x, int64_t y) { return y == 0 ? x : add(x, c(y)); }
-  Value mul(Value x, int64_t y) {
-    return y == 1 ? x : arith::MulIOp::create(b, loc, x, c(y)).getResult();
-  }
-  Value div(Value x, int64_t y) {
-    return arith::DivUIOp::create(b, loc, x, c(y));
-  }
-  Value rem(Value x, int64_t y) {
-    return arith::RemUIOp::create(b, loc, x, c(y));
-  }
-};
-
-/// scf.for from lb to ub by `step` carrying `iterArgs`; `body` is built with
-/// `b` inside the loop and returns the yielded values.
-SmallVector<Value>
-forLoop(OpBuilder &b, Location loc, Value lb, Value ub, int64_t step,
-        ValueRange iterArgs,
-        function_ref<SmallVector<Value>(Value, ValueRange)> body) {
-  Value stepValue = arith::ConstantIndexOp::create(b, loc, step);
-  auto loop = scf::ForOp::create(b, loc, lb, ub, stepValue, iterArgs);
-  OpBuilder::InsertionGuard guard(b);
-  Block *block = loop.getBody();
-  if (!block->empty() && block->back().hasTrait<OpTrait::IsTerminator>())
-    block->back().erase();
-  b.setInsertionPointToEnd(block);
-  scf::YieldOp::create(b, loc,
-                       body(loop.getInductionVar(), loop.getRegionIterArgs()));
-  return SmallVector<Value>(loop.getResults());
 }
 
 /// A loop nest without results over [lb, ub) by `steps`: an scf.parallel
@@ -640,21 +596,15 @@ Value packConvInput(OpBuilder &b, Location loc, const MmlaPlan &plan, Value x,
   IndexMath im{b, loc};
   Type i8 = b.getI8Type();
   int64_t c = plan.c, cp = plan.cp;
-  // Rounded up to whole 64-byte vectors for the fill.
-  Value size = im.mul(im.div(im.add(im.mul(batch, hp * wp * cp), 63), 64), 64);
-  Value packed = memref::AllocOp::create(
-      b, loc, MemRefType::get({ShapedType::kDynamic}, i8), ValueRange{size},
-      b.getI64IntegerAttr(64));
-  auto v64i8 = VectorType::get({64}, i8);
-  int64_t padByte = (plan.zx + plan.inputOffset) & 0xff;
-  Value fill = arith::ConstantOp::create(
-      b, loc,
-      DenseElementsAttr::get(v64i8,
-                             b.getI8IntegerAttr(static_cast<int8_t>(padByte))));
-  forLoop(b, loc, im.c(0), size, 64, {}, [&](Value i, ValueRange) {
-    vector::StoreOp::create(b, loc, fill, packed, ValueRange{i});
-    return SmallVector<Value>();
-  });
+  PackedLayout layout{h,
+                      w,
+                      cp,
+                      c,
+                      (plan.zx + plan.inputOffset) & 0xff,
+                      SmallVector<int64_t, 4>(pad)};
+  Value packed = allocPackedInput(b, loc, batch, layout);
+  batchLoop(b, loc, batch, plan.parallel,
+            [&](Value n) { fillPadding(b, loc, packed, n, layout); });
   auto packedAt = [&](Value n, Value y, Value xx, Value ch) {
     Value at = im.mul(im.add(im.mul(n, hp), im.add(y, pad[0])), wp);
     return im.add(im.mul(im.add(at, im.add(xx, pad[1])), cp), ch);

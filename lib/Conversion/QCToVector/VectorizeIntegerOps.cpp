@@ -101,8 +101,8 @@ LogicalResult planGemm(Operation *op, Value input, Value weight, Value bias,
           plan.packed[at] = static_cast<int8_t>(value);
           colSum[f] += value;
         }
-  plan.weightsFitI7 = llvm::all_of(
-      plan.packed, [](int8_t v) { return v >= -64 && v <= 63; });
+  plan.weightsFitI7 =
+      llvm::all_of(plan.packed, [](int8_t v) { return v >= -64 && v <= 63; });
   plan.nibbles = wq.getStorageTypeIntegralWidth() <= 4;
   if (plan.nibbles) {
     SmallVector<int8_t> halves(plan.packed.size() / 2);
@@ -144,7 +144,6 @@ LogicalResult planGemm(Operation *op, Value input, Value weight, Value bias,
 
 } // namespace
 
-
 /// Whether the epilogue runs on the even and odd i32 lanes as two vectors of
 /// i64 products (`vpmuldq` on the accumulator register itself) instead of
 /// sign-extending each half: every shift is at least 32 (the result of a
@@ -158,7 +157,7 @@ bool qc::kernels::evenOddEpilogue(const GemmPlan &plan) {
 /// `values` (a multiple of 16) with each 16-channel block reordered as its
 /// 8 even channels then its 8 odd ones, `oddBias` added to the odd ones.
 static SmallVector<int64_t> evenOddOrder(ArrayRef<int64_t> values,
-                                        int64_t oddBias) {
+                                         int64_t oddBias) {
   SmallVector<int64_t> out;
   for (size_t v = 0; v < values.size(); v += kLanes) {
     for (int64_t u = 0; u < kLanes; u += 2)
@@ -202,23 +201,6 @@ PlanGlobals qc::kernels::emitGlobals(OpBuilder &b, Location loc,
 
 namespace {
 
-/// Index arithmetic helpers.
-struct IndexMath {
-  OpBuilder &b;
-  Location loc;
-  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value add(Value x, int64_t y) { return y == 0 ? x : add(x, c(y)); }
-  Value mul(Value x, int64_t y) { return y == 1 ? x : mul(x, c(y)); }
-  Value div(Value x, int64_t y) {
-    return arith::DivUIOp::create(b, loc, x, c(y));
-  }
-  Value rem(Value x, int64_t y) {
-    return arith::RemUIOp::create(b, loc, x, c(y));
-  }
-};
-
 /// How the kernel addresses activations and results for one op.
 struct KernelShape {
   // Packed activation bytes: row `m` starts at rowBase(m); tap (i, j)
@@ -248,30 +230,9 @@ Value dotProduct(OpBuilder &b, Location loc, Value acc, Value a, Value w,
   return dot;
 }
 
-/// scf.for from lb to ub by `step` carrying `iterArgs`; `body` is built with
-/// `b` positioned inside the loop and returns the yielded values.
-SmallVector<Value>
-forLoop(OpBuilder &b, Location loc, Value lb, Value ub, int64_t step,
-        ValueRange iterArgs,
-        function_ref<SmallVector<Value>(Value, ValueRange)> body) {
-  Value stepValue = arith::ConstantIndexOp::create(b, loc, step);
-  auto loop = scf::ForOp::create(b, loc, lb, ub, stepValue, iterArgs);
-  OpBuilder::InsertionGuard guard(b);
-  Block *block = loop.getBody();
-  if (!block->empty() && block->back().hasTrait<OpTrait::IsTerminator>())
-    block->back().erase();
-  b.setInsertionPointToEnd(block);
-  SmallVector<Value> results =
-      body(loop.getInductionVar(), loop.getRegionIterArgs());
-  scf::YieldOp::create(b, loc, results);
-  return SmallVector<Value>(loop.getResults());
-}
-
 } // namespace
 
-
-EpilogueConstants qc::kernels::loadEpilogueConstants(OpBuilder &b,
-                                                     Location loc,
+EpilogueConstants qc::kernels::loadEpilogueConstants(OpBuilder &b, Location loc,
                                                      const GemmPlan &plan,
                                                      const PlanGlobals &g,
                                                      Value col) {
@@ -298,8 +259,8 @@ EpilogueConstants qc::kernels::loadEpilogueConstants(OpBuilder &b,
   Value c32 = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(v8i64, b.getI64IntegerAttr(32)));
   Value m = vector::BitCastOp::create(b, loc, v8i64, load(g.mult, v16i32, col));
-  ec.mult = arith::ShRSIOp::create(
-      b, loc, arith::ShLIOp::create(b, loc, m, c32), c32);
+  ec.mult = arith::ShRSIOp::create(b, loc,
+                                   arith::ShLIOp::create(b, loc, m, c32), c32);
   ec.multOdd = arith::ShRSIOp::create(b, loc, m, c32);
   Value odd = im.add(col, kLanes / 2);
   ec.shift = load(g.shift, v8i64, col);
@@ -340,9 +301,8 @@ Value qc::kernels::requantizeLanes(OpBuilder &b, Location loc,
     Value term = pos;
     if (signedRounding) {
       auto t = cast<VectorType>(d.getType());
-      Value nonNeg = arith::CmpIOp::create(
-          b, loc, arith::CmpIPredicate::sge, signOf ? signOf : prod,
-          splat(t, 0));
+      Value nonNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                           signOf ? signOf : prod, splat(t, 0));
       term = arith::SelectOp::create(b, loc, nonNeg, pos, neg);
     }
     return arith::ShRSIOp::create(
@@ -371,8 +331,8 @@ Value qc::kernels::requantizeLanes(OpBuilder &b, Location loc,
         b, loc, arith::ShLIOp::create(b, loc, x, c32), c32);
     Value odd = arith::ShRSIOp::create(b, loc, x, c32);
     Value te = scale(even, ec.mult, ec.shift, ec.pos, ec.neg, Value());
-    Value to = scale(odd, ec.multOdd, ec.shiftOdd, ec.posOdd, ec.negOdd,
-                     Value());
+    Value to =
+        scale(odd, ec.multOdd, ec.shiftOdd, ec.posOdd, ec.negOdd, Value());
     SmallVector<int64_t> blend;
     for (int64_t u = 0; u < kLanes; ++u)
       blend.push_back(u % 2 == 0 ? u : kLanes + u);
@@ -415,41 +375,6 @@ groupLoop(OpBuilder &b, Location loc, int64_t groups, ValueRange iterArgs,
   return values;
 }
 
-/// A loop over the images of a batch. With `parallel`, an scf.parallel
-/// (each image's packing writes its own part of the buffer) when the batch
-/// has more than one image; a single image keeps the plain loop, whose
-/// thread fork would cost about as much as packing a small image.
-void batchLoop(OpBuilder &b, Location loc, Value batch, bool parallel,
-               function_ref<void(Value)> body) {
-  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-  Value one = arith::ConstantIndexOp::create(b, loc, 1);
-  auto serial = [&]() {
-    forLoop(b, loc, zero, batch, 1, ValueRange{}, [&](Value n, ValueRange) {
-      body(n);
-      return SmallVector<Value>();
-    });
-  };
-  if (!parallel) {
-    serial();
-    return;
-  }
-  Value many =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, batch, one);
-  auto ifOp = scf::IfOp::create(b, loc, many, /*withElseRegion=*/true);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(ifOp.thenBlock());
-  scf::ParallelOp::create(b, loc, ValueRange{zero}, ValueRange{batch},
-                          ValueRange{one},
-                          [&](OpBuilder &pb, Location, ValueRange ivs) {
-                            OpBuilder::InsertionGuard inner(b);
-                            b.setInsertionPoint(pb.getInsertionBlock(),
-                                                pb.getInsertionPoint());
-                            body(ivs[0]);
-                          });
-  b.setInsertionPointToStart(ifOp.elseBlock());
-  serial();
-}
-
 /// One register tile: rows [m0, m0 + mr) x columns [n0, n0 + nr).
 void emitTile(OpBuilder &b, Location loc, const GemmPlan &plan,
               const PlanGlobals &g, Value packedInput, const KernelShape &ks,
@@ -478,64 +403,71 @@ void emitTile(OpBuilder &b, Location loc, const GemmPlan &plan,
       b, loc, DenseElementsAttr::get(v16i32, b.getI32IntegerAttr(0)));
   SmallVector<Value> init(mr * nv, zero);
   SmallVector<Value> accs = forLoop(
-      b, loc, im.c(0), im.c(plan.kh), 1, init,
-      [&](Value ki, ValueRange a1) {
-        return forLoop(b, loc, im.c(0), im.c(plan.kw), 1, a1,
-                       [&](Value kj, ValueRange a2) {
-          Value tap = ks.tapOffset(im, ki, kj);
-          Value tapGroup =
-              im.mul(im.add(im.mul(ki, plan.kw), kj), groupsPerTap);
-          return groupLoop(b, loc, groupsPerTap, a2,
-                           [&](Value gi, ValueRange a3) {
-            Value group = im.add(tapGroup, gi);
-            Value wBase = im.add(panel, im.mul(group, nv * vb));
-            SmallVector<Value> w;
-            for (int64_t j = 0; j < nv; ++j) {
-              Value at = im.add(wBase, j * vb);
-              if (!plan.nibbles) {
-                w.push_back(vector::LoadOp::create(b, loc, vW, g.packed,
-                                                   ValueRange{at}));
-                continue;
-              }
-              // Two nibbles w + 8 per byte: low = (v & 15) - 8, high =
-              // (v >> 4) - 8 (logical shift), concatenated back to 64 bytes;
-              // all cheap byte operations.
-              auto vHalf = VectorType::get({32}, i8);
-              auto splat = [&](int64_t c) -> Value {
-                return arith::ConstantOp::create(
-                    b, loc, DenseElementsAttr::get(vHalf, b.getI8IntegerAttr(c)));
-              };
-              Value v = vector::LoadOp::create(b, loc, vHalf, g.packed,
-                                               ValueRange{at});
-              Value eight = splat(8);
-              Value lo = arith::SubIOp::create(
-                  b, loc, arith::AndIOp::create(b, loc, v, splat(15)), eight);
-              Value hi = arith::SubIOp::create(
-                  b, loc, arith::ShRUIOp::create(b, loc, v, splat(4)), eight);
-              SmallVector<int64_t> mask;
-              for (int64_t t = 0; t < 64; ++t)
-                mask.push_back(t);
-              w.push_back(vector::ShuffleOp::create(b, loc, lo, hi, mask));
-            }
-            Value inner = im.add(tap, im.mul(gi, kGroup));
-            SmallVector<Value> next(a3);
-            for (int64_t i = 0; i < mr; ++i) {
-              Value at = im.add(bases[i], inner);
-              Value bytes = vector::LoadOp::create(b, loc, v4i8, packedInput,
-                                                   ValueRange{at});
-              Value word = vector::BitCastOp::create(b, loc, v1i32, bytes);
-              Value scalar =
-                  vector::ExtractOp::create(b, loc, word, ArrayRef<int64_t>{0});
-              Value a = vector::BitCastOp::create(
-                  b, loc, vW,
-                  vector::BroadcastOp::create(b, loc, v16i32, scalar));
-              for (int64_t j = 0; j < nv; ++j)
-                next[i * nv + j] = dotProduct(b, loc, next[i * nv + j], a, w[j],
-                                             plan.weightsFitI7);
-            }
-            return next;
-          });
-        });
+      b, loc, im.c(0), im.c(plan.kh), 1, init, [&](Value ki, ValueRange a1) {
+        return forLoop(
+            b, loc, im.c(0), im.c(plan.kw), 1, a1,
+            [&](Value kj, ValueRange a2) {
+              Value tap = ks.tapOffset(im, ki, kj);
+              Value tapGroup =
+                  im.mul(im.add(im.mul(ki, plan.kw), kj), groupsPerTap);
+              return groupLoop(
+                  b, loc, groupsPerTap, a2, [&](Value gi, ValueRange a3) {
+                    Value group = im.add(tapGroup, gi);
+                    Value wBase = im.add(panel, im.mul(group, nv * vb));
+                    SmallVector<Value> w;
+                    for (int64_t j = 0; j < nv; ++j) {
+                      Value at = im.add(wBase, j * vb);
+                      if (!plan.nibbles) {
+                        w.push_back(vector::LoadOp::create(b, loc, vW, g.packed,
+                                                           ValueRange{at}));
+                        continue;
+                      }
+                      // Two nibbles w + 8 per byte: low = (v & 15) - 8, high =
+                      // (v >> 4) - 8 (logical shift), concatenated back to 64
+                      // bytes; all cheap byte operations.
+                      auto vHalf = VectorType::get({32}, i8);
+                      auto splat = [&](int64_t c) -> Value {
+                        return arith::ConstantOp::create(
+                            b, loc,
+                            DenseElementsAttr::get(vHalf,
+                                                   b.getI8IntegerAttr(c)));
+                      };
+                      Value v = vector::LoadOp::create(b, loc, vHalf, g.packed,
+                                                       ValueRange{at});
+                      Value eight = splat(8);
+                      Value lo = arith::SubIOp::create(
+                          b, loc, arith::AndIOp::create(b, loc, v, splat(15)),
+                          eight);
+                      Value hi = arith::SubIOp::create(
+                          b, loc, arith::ShRUIOp::create(b, loc, v, splat(4)),
+                          eight);
+                      SmallVector<int64_t> mask;
+                      for (int64_t t = 0; t < 64; ++t)
+                        mask.push_back(t);
+                      w.push_back(
+                          vector::ShuffleOp::create(b, loc, lo, hi, mask));
+                    }
+                    Value inner = im.add(tap, im.mul(gi, kGroup));
+                    SmallVector<Value> next(a3);
+                    for (int64_t i = 0; i < mr; ++i) {
+                      Value at = im.add(bases[i], inner);
+                      Value bytes = vector::LoadOp::create(
+                          b, loc, v4i8, packedInput, ValueRange{at});
+                      Value word =
+                          vector::BitCastOp::create(b, loc, v1i32, bytes);
+                      Value scalar = vector::ExtractOp::create(
+                          b, loc, word, ArrayRef<int64_t>{0});
+                      Value a = vector::BitCastOp::create(
+                          b, loc, vW,
+                          vector::BroadcastOp::create(b, loc, v16i32, scalar));
+                      for (int64_t j = 0; j < nv; ++j)
+                        next[i * nv + j] =
+                            dotProduct(b, loc, next[i * nv + j], a, w[j],
+                                       plan.weightsFitI7);
+                    }
+                    return next;
+                  });
+            });
       });
 
   // Epilogue: bias, requantize, zero point, clamp, store.
@@ -622,13 +554,14 @@ void emitRowLoops(OpBuilder &b, Location loc, const GemmPlan &plan,
   };
   if (plan.parallel) {
     // Row tiles are independent: each writes its own rows of the result.
-    scf::ParallelOp::create(
-        b, loc, ValueRange{im.c(0)}, ValueRange{full}, ValueRange{im.c(plan.mr)},
-        [&](OpBuilder &pb, Location, ValueRange ivs) {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPoint(pb.getInsertionBlock(), pb.getInsertionPoint());
-          columns(ivs[0], plan.mr);
-        });
+    scf::ParallelOp::create(b, loc, ValueRange{im.c(0)}, ValueRange{full},
+                            ValueRange{im.c(plan.mr)},
+                            [&](OpBuilder &pb, Location, ValueRange ivs) {
+                              OpBuilder::InsertionGuard guard(b);
+                              b.setInsertionPoint(pb.getInsertionBlock(),
+                                                  pb.getInsertionPoint());
+                              columns(ivs[0], plan.mr);
+                            });
   } else {
     tiles(im.c(0), full, plan.mr);
   }
@@ -702,7 +635,8 @@ void emitPlaneRowLoops(OpBuilder &b, Location loc, const GemmPlan &plan,
 }
 
 /// The activation byte of a storage value: zero/sign-extended + offset.
-Value activationByte(OpBuilder &b, Location loc, Value v, const GemmPlan &plan) {
+Value activationByte(OpBuilder &b, Location loc, Value v,
+                     const GemmPlan &plan) {
   IntegerType i8 = b.getI8Type();
   auto it = cast<IntegerType>(v.getType());
   if (it.getWidth() < 8)
@@ -735,8 +669,7 @@ ResultBuffer allocResult(OpBuilder &b, Location loc, RankedTensorType type,
 
 /// A rewrite of `OpTy` into a microkernel: it adds constant globals to the
 /// module's symbol table and emits parallel row loops when asked.
-template <typename OpTy>
-struct KernelPattern : OpRewritePattern<OpTy> {
+template <typename OpTy> struct KernelPattern : OpRewritePattern<OpTy> {
   KernelPattern(MLIRContext *ctx, SymbolTable &symbols, bool parallel)
       : OpRewritePattern<OpTy>(ctx), symbols(symbols), parallel(parallel) {}
   SymbolTable &symbols;
@@ -788,8 +721,7 @@ struct VectorizeFullyConnected : KernelPattern<FullyConnectedOp> {
                                   ValueRange{im.add(base, kk)});
           return SmallVector<Value>();
         });
-        Value zero =
-            arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
+        Value zero = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
         for (int64_t t = k; t < plan.cp; ++t)
           memref::StoreOp::create(b, loc, zero, packed,
                                   ValueRange{im.add(base, t)});
@@ -806,8 +738,8 @@ struct VectorizeFullyConnected : KernelPattern<FullyConnectedOp> {
     ks.rowBase = [&](IndexMath &m, Value row) { return m.mul(row, plan.cp); };
     ks.tapOffset = [&](IndexMath &m, Value, Value) { return m.c(0); };
     ks.rowStep = plan.cp;
-    ks.store = [&](OpBuilder &sb, Location sl, Value row, Value col,
-                   Value mask, Value lanes) {
+    ks.store = [&](OpBuilder &sb, Location sl, Value row, Value col, Value mask,
+                   Value lanes) {
       IndexMath sm{sb, sl};
       Value at = sm.add(sm.mul(row, n), col);
       if (mask)
@@ -826,97 +758,12 @@ struct VectorizeFullyConnected : KernelPattern<FullyConnectedOp> {
 LogicalResult planConv(Conv2DOp op, GemmPlan &plan, std::string &why) {
   auto xType = cast<RankedTensorType>(op.getInput().getType());
   auto wType = cast<RankedTensorType>(op.getWeight().getType());
-  auto outType = cast<RankedTensorType>(op.getResult().getType());
-  if (op.getGroups() != 1) {
-    why = "grouped convolution";
+  if (failed(checkConvKernelShape(op, why)))
     return failure();
-  }
-  for (int64_t d = 1; d < 4; ++d)
-    if (xType.isDynamicDim(d) || outType.isDynamicDim(d)) {
-      why = "dynamic channel or spatial size";
-      return failure();
-    }
   return planGemm(op, op.getInput(), op.getWeight(), op.getBias(),
                   op.getResult(), op.getMode(), op.getResultStorageBounds(),
-                  xType.getDimSize(1), wType.getDimSize(2),
-                  wType.getDimSize(3), plan, why);
-}
-
-/// The padded NHWC input of a convolution: images of (h + top + bottom) x
-/// (w + left + right) pixels of cp bytes, of which the packing (or the
-/// producing kernel) writes the first `channels` bytes of the interior
-/// pixels; every other byte holds `padByte`, the zero point's byte.
-struct PackedLayout {
-  int64_t h, w, cp, channels, padByte;
-  SmallVector<int64_t, 4> pad; // top, left, bottom, right
-  int64_t hp() const { return h + pad[0] + pad[2]; }
-  int64_t wp() const { return w + pad[1] + pad[3]; }
-  int64_t perImage() const { return hp() * wp() * cp; }
-  // Pixels up to this size are filled with one vector store each; larger
-  // ones (and only when channels < cp) take the whole-buffer fill.
-  bool pixelFill() const { return cp <= 256; }
-};
-
-/// Allocates the packed input of `batch` images (rounded up to 64 bytes).
-/// When the padding cannot be filled pixel by pixel (fillPadding), the
-/// whole buffer is filled here, 64 bytes per store.
-Value allocPackedInput(OpBuilder &b, Location loc, Value batch,
-                       const PackedLayout &l) {
-  IndexMath im{b, loc};
-  Value packedSize =
-      im.mul(im.div(im.add(im.mul(batch, l.perImage()), 63), 64), 64);
-  Value packed = allocBytes(b, loc, packedSize, b.getI8Type());
-  if (l.pixelFill())
-    return packed;
-  Value padVector = arith::ConstantOp::create(
-      b, loc,
-      DenseElementsAttr::get(VectorType::get({64}, b.getI8Type()),
-                             b.getI8IntegerAttr(static_cast<int8_t>(l.padByte))));
-  forLoop(b, loc, im.c(0), packedSize, 64, ValueRange{},
-          [&](Value i, ValueRange) {
-            vector::StoreOp::create(b, loc, padVector, packed, ValueRange{i});
-            return SmallVector<Value>();
-          });
-  return packed;
-}
-
-/// Fills the padding bytes of image `n`, one cp-byte store per pixel: only
-/// the border pixels when the packing writes every byte of the interior
-/// (channels == cp; filling the whole buffer first was 4% of resnet20's
-/// time at batch 64), every pixel otherwise.
-void fillPadding(OpBuilder &b, Location loc, Value packed, Value n,
-                 const PackedLayout &l) {
-  if (!l.pixelFill())
-    return;
-  IndexMath im{b, loc};
-  int64_t hp = l.hp(), wp = l.wp(), cp = l.cp;
-  Value pixel = arith::ConstantOp::create(
-      b, loc,
-      DenseElementsAttr::get(VectorType::get({cp}, b.getI8Type()),
-                             b.getI8IntegerAttr(static_cast<int8_t>(l.padByte))));
-  // Pixels [x0, x1) of rows [y0, y1).
-  auto fill = [&](int64_t y0, int64_t y1, int64_t x0, int64_t x1) {
-    if (y0 >= y1 || x0 >= x1)
-      return;
-    forLoop(b, loc, im.c(y0), im.c(y1), 1, {}, [&](Value y, ValueRange) {
-      Value row = im.mul(im.add(im.mul(n, hp), y), wp);
-      forLoop(b, loc, im.c(x0), im.c(x1), 1, {}, [&](Value x, ValueRange) {
-        vector::StoreOp::create(b, loc, pixel, packed,
-                                ValueRange{im.mul(im.add(row, x), cp)});
-        return SmallVector<Value>();
-      });
-      return SmallVector<Value>();
-    });
-  };
-  if (l.channels != cp) {
-    fill(0, hp, 0, wp);
-    return;
-  }
-  const SmallVector<int64_t, 4> &pad = l.pad;
-  fill(0, pad[0], 0, wp);
-  fill(pad[0], pad[0] + l.h, 0, pad[1]);
-  fill(pad[0], pad[0] + l.h, pad[1] + l.w, wp);
-  fill(pad[0] + l.h, hp, 0, wp);
+                  xType.getDimSize(1), wType.getDimSize(2), wType.getDimSize(3),
+                  plan, why);
 }
 
 /// The packed input of a convolution that its producer, another kernel,
@@ -966,7 +813,11 @@ struct VectorizeConv2D : KernelPattern<Conv2DOp> {
     // Pack: NCHW -> padded NHWC bytes, the padding (spatial and the channel
     // tail) holding the zero point's byte. Skipped when the producer, a
     // kernel too, wrote this layout directly.
-    PackedLayout layout{h, w, cp, c, (plan.zx + plan.inputOffset) & 0xff,
+    PackedLayout layout{h,
+                        w,
+                        cp,
+                        c,
+                        (plan.zx + plan.inputOffset) & 0xff,
                         SmallVector<int64_t, 4>(pad)};
     Value packed, batch;
     if (fusedIt != fused.end()) {
@@ -1013,12 +864,12 @@ struct VectorizeConv2D : KernelPattern<Conv2DOp> {
         SmallVector<Value> rowsIn;
         for (int64_t i = 0; i < kLanes; ++i) {
           SmallVector<Value, 4> at{n, im.add(c0, i), y, x0};
-          Value v = count == 8
-                        ? vector::LoadOp::create(b, loc, v8i8, x, at)
-                              .getResult()
-                        : vector::MaskedLoadOp::create(b, loc, v8i8, x, at,
-                                                       tailMask, zeros)
-                              .getResult();
+          Value v =
+              count == 8
+                  ? vector::LoadOp::create(b, loc, v8i8, x, at).getResult()
+                  : vector::MaskedLoadOp::create(b, loc, v8i8, x, at, tailMask,
+                                                 zeros)
+                        .getResult();
           if (plan.inputOffset)
             v = arith::XOrIOp::create(b, loc, v, flip);
           rowsIn.push_back(v);
@@ -1034,16 +885,16 @@ struct VectorizeConv2D : KernelPattern<Conv2DOp> {
         forLoop(b, loc, im.c(0), im.c(h), 1, {}, [&](Value y, ValueRange) {
           forLoop(b, loc, im.c(0), im.c(c), kLanes, {},
                   [&](Value c0, ValueRange) {
-            if (whole)
-              forLoop(b, loc, im.c(0), im.c(whole), 8, {},
-                      [&](Value x0, ValueRange) {
-                        block(n, y, c0, x0, 8);
-                        return SmallVector<Value>();
-                      });
-            if (tail)
-              block(n, y, c0, im.c(whole), tail);
-            return SmallVector<Value>();
-          });
+                    if (whole)
+                      forLoop(b, loc, im.c(0), im.c(whole), 8, {},
+                              [&](Value x0, ValueRange) {
+                                block(n, y, c0, x0, 8);
+                                return SmallVector<Value>();
+                              });
+                    if (tail)
+                      block(n, y, c0, im.c(whole), tail);
+                    return SmallVector<Value>();
+                  });
           return SmallVector<Value>();
         });
       });
@@ -1054,8 +905,8 @@ struct VectorizeConv2D : KernelPattern<Conv2DOp> {
           forLoop(b, loc, im.c(0), im.c(w), 1, {}, [&](Value xx, ValueRange) {
             Value base = packedAt(im, n, y, xx, im.c(0));
             forLoop(b, loc, im.c(0), im.c(c), 1, {}, [&](Value ch, ValueRange) {
-              Value v = memref::LoadOp::create(b, loc, x,
-                                               ValueRange{n, ch, y, xx});
+              Value v =
+                  memref::LoadOp::create(b, loc, x, ValueRange{n, ch, y, xx});
               v = activationByte(b, loc, v, plan);
               memref::StoreOp::create(b, loc, v, packed,
                                       ValueRange{im.add(base, ch)});
@@ -1099,7 +950,10 @@ struct VectorizeConv2D : KernelPattern<Conv2DOp> {
       ArrayRef<int64_t> npad = next.getPadding();
       int64_t nhp = oh + npad[0] + npad[2], nwp = ow + npad[1] + npad[3];
       int64_t ncp = nextPlan.cp;
-      PackedLayout nextLayout{oh, ow, ncp, f,
+      PackedLayout nextLayout{oh,
+                              ow,
+                              ncp,
+                              f,
                               (nextPlan.zx + nextPlan.inputOffset) & 0xff,
                               SmallVector<int64_t, 4>(npad)};
       Value nextPacked = allocPackedInput(b, loc, batch, nextLayout);
@@ -1110,9 +964,9 @@ struct VectorizeConv2D : KernelPattern<Conv2DOp> {
       Value flip = arith::ConstantOp::create(
           b, loc, DenseElementsAttr::get(v16i8, b.getI8IntegerAttr(-128)));
       bool offset = nextPlan.inputOffset != 0;
-      ks.store = [&, nhp, nwp, ncp, offset, flip, nextPacked](
-                     OpBuilder &sb, Location sl, Value row, Value col,
-                     Value mask, Value lanes) {
+      ks.store = [&, nhp, nwp, ncp, offset, flip,
+                  nextPacked](OpBuilder &sb, Location sl, Value row, Value col,
+                              Value mask, Value lanes) {
         IndexMath sm{sb, sl};
         Value n = sm.div(row, plane), r = sm.rem(row, plane);
         Value y = sm.div(r, ow), xx = sm.rem(r, ow);
@@ -1147,21 +1001,22 @@ struct VectorizeConv2D : KernelPattern<Conv2DOp> {
     for (int64_t l = 0; l < kLanes; ++l)
       laneOffsets.push_back(l * plane);
     Value laneOffsetVec = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(
-                    VectorType::get({kLanes}, b.getI64Type()),
-                    ArrayRef<int64_t>(laneOffsets)));
+        b, loc,
+        DenseElementsAttr::get(VectorType::get({kLanes}, b.getI64Type()),
+                               ArrayRef<int64_t>(laneOffsets)));
     Value laneOffsetIdx =
         arith::IndexCastOp::create(b, loc, idxVecType, laneOffsetVec);
-    ks.store = [&](OpBuilder &sb, Location sl, Value row, Value col,
-                   Value mask, Value lanes) {
+    ks.store = [&](OpBuilder &sb, Location sl, Value row, Value col, Value mask,
+                   Value lanes) {
       IndexMath sm{sb, sl};
       // out[n, col + lane, r] = flat[(n * f + col) * plane + r + lane * plane]
       Value n = sm.div(row, plane), r = sm.rem(row, plane);
       Value base = sm.add(sm.mul(sm.add(sm.mul(n, f), col), plane), r);
       if (!mask)
         mask = arith::ConstantOp::create(
-            sb, sl, DenseElementsAttr::get(
-                        VectorType::get({kLanes}, sb.getI1Type()), true));
+            sb, sl,
+            DenseElementsAttr::get(VectorType::get({kLanes}, sb.getI1Type()),
+                                   true));
       vector::ScatterOp::create(sb, sl, Type(), out.flat, ValueRange{base},
                                 laneOffsetIdx, mask, lanes);
     };
@@ -1181,8 +1036,8 @@ struct VectorizeConv2D : KernelPattern<Conv2DOp> {
           SmallVector<Value> channels =
               transposeVectors(sb, sl, lanes.slice(half, 8));
           for (int64_t j = 0; j < kLanes; ++j) {
-            Value at = sm.add(
-                sm.mul(sm.add(sm.mul(n, f), sm.add(col, j)), plane), r);
+            Value at =
+                sm.add(sm.mul(sm.add(sm.mul(n, f), sm.add(col, j)), plane), r);
             vector::StoreOp::create(sb, sl, channels[j], out.flat,
                                     ValueRange{at});
           }
@@ -1234,3 +1089,155 @@ struct QCVectorizeIntegerOpsPass
 };
 
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// Loop and packing helpers shared with the mmla kernels (GemmKernel.h)
+//===----------------------------------------------------------------------===//
+
+Value qc::kernels::IndexMath::c(int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+Value qc::kernels::IndexMath::add(Value x, Value y) {
+  return arith::AddIOp::create(b, loc, x, y);
+}
+Value qc::kernels::IndexMath::mul(Value x, Value y) {
+  return arith::MulIOp::create(b, loc, x, y);
+}
+Value qc::kernels::IndexMath::div(Value x, int64_t y) {
+  return arith::DivUIOp::create(b, loc, x, c(y));
+}
+Value qc::kernels::IndexMath::rem(Value x, int64_t y) {
+  return arith::RemUIOp::create(b, loc, x, c(y));
+}
+
+/// scf.for from lb to ub by `step` carrying `iterArgs`; `body` is built with
+/// `b` positioned inside the loop and returns the yielded values.
+SmallVector<Value>
+qc::kernels::forLoop(OpBuilder &b, Location loc, Value lb, Value ub,
+                     int64_t step, ValueRange iterArgs,
+                     function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+  Value stepValue = arith::ConstantIndexOp::create(b, loc, step);
+  auto loop = scf::ForOp::create(b, loc, lb, ub, stepValue, iterArgs);
+  OpBuilder::InsertionGuard guard(b);
+  Block *block = loop.getBody();
+  if (!block->empty() && block->back().hasTrait<OpTrait::IsTerminator>())
+    block->back().erase();
+  b.setInsertionPointToEnd(block);
+  SmallVector<Value> results =
+      body(loop.getInductionVar(), loop.getRegionIterArgs());
+  scf::YieldOp::create(b, loc, results);
+  return SmallVector<Value>(loop.getResults());
+}
+
+/// A loop over the images of a batch. With `parallel`, an scf.parallel
+/// (each image's packing writes its own part of the buffer) when the batch
+/// has more than one image; a single image keeps the plain loop, whose
+/// thread fork would cost about as much as packing a small image.
+void qc::kernels::batchLoop(OpBuilder &b, Location loc, Value batch,
+                            bool parallel, function_ref<void(Value)> body) {
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  auto serial = [&]() {
+    forLoop(b, loc, zero, batch, 1, ValueRange{}, [&](Value n, ValueRange) {
+      body(n);
+      return SmallVector<Value>();
+    });
+  };
+  if (!parallel) {
+    serial();
+    return;
+  }
+  Value many =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, batch, one);
+  auto ifOp = scf::IfOp::create(b, loc, many, /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  scf::ParallelOp::create(
+      b, loc, ValueRange{zero}, ValueRange{batch}, ValueRange{one},
+      [&](OpBuilder &pb, Location, ValueRange ivs) {
+        OpBuilder::InsertionGuard inner(b);
+        b.setInsertionPoint(pb.getInsertionBlock(), pb.getInsertionPoint());
+        body(ivs[0]);
+      });
+  b.setInsertionPointToStart(ifOp.elseBlock());
+  serial();
+}
+
+/// Allocates the packed input of `batch` images (rounded up to 64 bytes).
+/// When the padding cannot be filled pixel by pixel (fillPadding), the
+/// whole buffer is filled here, 64 bytes per store.
+Value qc::kernels::allocPackedInput(OpBuilder &b, Location loc, Value batch,
+                                    const PackedLayout &l) {
+  IndexMath im{b, loc};
+  Value packedSize =
+      im.mul(im.div(im.add(im.mul(batch, l.perImage()), 63), 64), 64);
+  Value packed = allocBytes(b, loc, packedSize, b.getI8Type());
+  if (l.pixelFill())
+    return packed;
+  Value padVector = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(
+          VectorType::get({64}, b.getI8Type()),
+          b.getI8IntegerAttr(static_cast<int8_t>(l.padByte))));
+  forLoop(b, loc, im.c(0), packedSize, 64, ValueRange{},
+          [&](Value i, ValueRange) {
+            vector::StoreOp::create(b, loc, padVector, packed, ValueRange{i});
+            return SmallVector<Value>();
+          });
+  return packed;
+}
+
+/// Fills the padding bytes of image `n`, one cp-byte store per pixel: only
+/// the border pixels when the packing writes every byte of the interior
+/// (channels == cp; filling the whole buffer first was 4% of resnet20's
+/// time at batch 64), every pixel otherwise.
+void qc::kernels::fillPadding(OpBuilder &b, Location loc, Value packed, Value n,
+                              const PackedLayout &l) {
+  if (!l.pixelFill())
+    return;
+  IndexMath im{b, loc};
+  int64_t hp = l.hp(), wp = l.wp(), cp = l.cp;
+  Value pixel = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(
+          VectorType::get({cp}, b.getI8Type()),
+          b.getI8IntegerAttr(static_cast<int8_t>(l.padByte))));
+  // Pixels [x0, x1) of rows [y0, y1).
+  auto fill = [&](int64_t y0, int64_t y1, int64_t x0, int64_t x1) {
+    if (y0 >= y1 || x0 >= x1)
+      return;
+    forLoop(b, loc, im.c(y0), im.c(y1), 1, {}, [&](Value y, ValueRange) {
+      Value row = im.mul(im.add(im.mul(n, hp), y), wp);
+      forLoop(b, loc, im.c(x0), im.c(x1), 1, {}, [&](Value x, ValueRange) {
+        vector::StoreOp::create(b, loc, pixel, packed,
+                                ValueRange{im.mul(im.add(row, x), cp)});
+        return SmallVector<Value>();
+      });
+      return SmallVector<Value>();
+    });
+  };
+  if (l.channels != cp) {
+    fill(0, hp, 0, wp);
+    return;
+  }
+  const SmallVector<int64_t, 4> &pad = l.pad;
+  fill(0, pad[0], 0, wp);
+  fill(pad[0], pad[0] + l.h, 0, pad[1]);
+  fill(pad[0], pad[0] + l.h, pad[1] + l.w, wp);
+  fill(pad[0] + l.h, hp, 0, wp);
+}
+
+LogicalResult qc::kernels::checkConvKernelShape(Conv2DOp op, std::string &why) {
+  auto xType = cast<RankedTensorType>(op.getInput().getType());
+  auto outType = cast<RankedTensorType>(op.getResult().getType());
+  if (op.getGroups() != 1) {
+    why = "grouped convolution";
+    return failure();
+  }
+  for (int64_t d = 1; d < 4; ++d)
+    if (xType.isDynamicDim(d) || outType.isDynamicDim(d)) {
+      why = "dynamic channel or spatial size";
+      return failure();
+    }
+  return success();
+}
