@@ -843,10 +843,475 @@ FailureOr<SmallVector<Value>> emitConvKernel(OpBuilder &b, linalg::LinalgOp op,
   return emitAccumulation(b, loc, spec, acc);
 }
 
+//===----------------------------------------------------------------------===//
+// Column panels of matmul right-hand sides.
+//===----------------------------------------------------------------------===//
+
+/// A matmul right-hand side [batch..., K, N] stored as column panels
+/// [batch][N/Nt][K][Nt] (one flat tensor), so that a kernel reads the Nt
+/// columns of its tile contiguously, one k after the other.
+struct Panels {
+  Value flat;
+  int64_t k = 0, nt = 0, count = 0;
+  /// Where the matmul operand recorded with these panels starts along K.
+  int64_t kOffset = 0;
+};
+
+/// The flat index of element (batch bt, k, panel j) of `p`:
+/// ((bt * count + j) * K + k) * Nt.
+Value panelIndex(OpBuilder &b, Location loc, const Panels &p, Value bt,
+                 Value panel, Value k) {
+  Value row = arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(
+          b, loc,
+          arith::AddIOp::create(
+              b, loc,
+              arith::MulIOp::create(b, loc, bt, constIndex(b, loc, p.count)),
+              panel),
+          constIndex(b, loc, p.k)),
+      k);
+  return arith::MulIOp::create(b, loc, row, constIndex(b, loc, p.nt));
+}
+
+/// Packs matmul right-hand sides into column panels: constants at compile
+/// time, other values at run time (a parallel copy before the matmul).
+/// Remembers which matmul operand reads which panels.
+class PanelPacker {
+public:
+  explicit PanelPacker(func::FuncOp fn) : fn(fn) {}
+
+  /// The panels recorded for `operand` with Nt = `nt`, else (when `pack`
+  /// and the operand is a constant) its panels packed at compile time.
+  std::optional<Panels> lookup(OpBuilder &builder, Value operand, int64_t nt,
+                               bool pack) {
+    auto key = std::make_pair(operand, nt);
+    if (auto it = panels.find(key); it != panels.end())
+      return it->second;
+    if (!pack || !isPackableConstant(operand, nt))
+      return std::nullopt;
+    std::optional<Panels> p = packConstant(builder, operand, nt);
+    if (p)
+      panels[key] = *p;
+    return p;
+  }
+
+  /// Whether `operand` is a constant [batch..., K, N] with N % nt == 0.
+  static bool isPackableConstant(Value operand, int64_t nt) {
+    auto type = dyn_cast<RankedTensorType>(operand.getType());
+    if (!type || !type.hasStaticShape() || type.getRank() < 2 ||
+        type.getRank() > 3 || !handledFloat(type) ||
+        type.getDimSize(type.getRank() - 1) % nt != 0)
+      return false;
+    auto cst = operand.getDefiningOp<arith::ConstantOp>();
+    return cst && isa<DenseFPElementsAttr, DenseResourceElementsAttr>(
+                      cst.getValue());
+  }
+
+  bool has(Value operand, int64_t nt) const {
+    return panels.count(std::make_pair(operand, nt));
+  }
+
+  void record(Value operand, int64_t nt, const Panels &p) {
+    panels[std::make_pair(operand, nt)] = p;
+  }
+
+  /// Packs `matrix` (not a constant) at run time, before the insertion
+  /// point: a scf.forall over (batch, panel) copying rows of Nt values.
+  Panels packAtRunTime(OpBuilder &b, Location loc, Value matrix, int64_t nt,
+                       bool packConstants) {
+    if (std::optional<Panels> p = lookup(b, matrix, nt, packConstants))
+      return *p;
+    auto type = cast<RankedTensorType>(matrix.getType());
+    int64_t rank = type.getRank();
+    Panels p;
+    p.k = type.getDimSize(rank - 2);
+    p.nt = nt;
+    p.count = type.getDimSize(rank - 1) / nt;
+    Type elt = type.getElementType();
+    if (p.count == 1) {
+      // One panel per batch: the row-major matrix is already in order.
+      ReassociationIndices all(llvm::seq<int64_t>(0, rank).begin(),
+                               llvm::seq<int64_t>(0, rank).end());
+      p.flat = tensor::CollapseShapeOp::create(
+          b, loc, matrix, SmallVector<ReassociationIndices>{all});
+      record(matrix, nt, p);
+      return p;
+    }
+    int64_t perPanel = p.k * nt;
+    OpFoldResult batch = rank == 3 ? tensor::getMixedSize(b, loc, matrix, 0)
+                                   : OpFoldResult(b.getIndexAttr(1));
+    OpFoldResult total;
+    if (auto c = getConstantIntValue(batch))
+      total = b.getIndexAttr(*c * p.count * perPanel);
+    else
+      total = arith::MulIOp::create(
+                  b, loc, cast<Value>(batch),
+                  constIndex(b, loc, p.count * perPanel))
+                  .getResult();
+    Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<OpFoldResult>{total},
+                                          elt);
+    auto forall = scf::ForallOp::create(
+        b, loc, ArrayRef<OpFoldResult>{batch, b.getIndexAttr(p.count)},
+        ValueRange{empty}, std::nullopt);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(forall.getBody());
+    Value bt = forall.getInductionVar(0), j = forall.getInductionVar(1);
+    Value out = forall.getRegionIterArgs()[0];
+    Value offset = panelIndex(b, loc, p, bt, j, constIndex(b, loc, 0));
+    SmallVector<OpFoldResult> offs{offset}, sizes{b.getIndexAttr(perPanel)},
+        strides{b.getIndexAttr(1)};
+    Value slice =
+        tensor::ExtractSliceOp::create(b, loc, out, offs, sizes, strides);
+    Value column = arith::MulIOp::create(b, loc, j, constIndex(b, loc, nt));
+    auto loop = scf::ForOp::create(
+        b, loc, constIndex(b, loc, 0), constIndex(b, loc, p.k),
+        constIndex(b, loc, 1), ValueRange{slice},
+        [&](OpBuilder &bb, Location l, Value kk, ValueRange args) {
+          SmallVector<Value> idx;
+          if (rank == 3)
+            idx.push_back(bt);
+          idx.push_back(kk);
+          idx.push_back(column);
+          Value row = readRow(bb, l, matrix, idx, nt, 1);
+          Value at = arith::MulIOp::create(bb, l, kk, constIndex(bb, l, nt));
+          Value written = vector::TransferWriteOp::create(
+                              bb, l, row, args[0], ValueRange{at},
+                              ArrayRef<bool>{true})
+                              .getResult();
+          scf::YieldOp::create(bb, l, written);
+        });
+    b.setInsertionPointToStart(forall.getTerminator().getBody());
+    tensor::ParallelInsertSliceOp::create(b, loc, loop.getResult(0), out,
+                                          offs, sizes, strides);
+    p.flat = forall.getResult(0);
+    record(matrix, nt, p);
+    return p;
+  }
+
+  /// The row panels recorded for a left-hand side `operand` with Mt =
+  /// `mt` (never packed here).
+  std::optional<Panels> lookupRows(Value operand, int64_t mt) const {
+    auto it = rowPanels.find(std::make_pair(operand, mt));
+    if (it == rowPanels.end())
+      return std::nullopt;
+    return it->second;
+  }
+
+  void recordRows(Value operand, int64_t mt, const Panels &p) {
+    rowPanels[std::make_pair(operand, mt)] = p;
+  }
+
+  /// Packs a left-hand side [batch..., M, K] at run time into row panels
+  /// [batch][M/Mt][K][Mt] (flat), so that the Mt values a kernel broadcasts
+  /// for one k are adjacent: chunks of Mt x 16 are read, transposed in
+  /// registers and written.
+  Panels packRowsAtRunTime(OpBuilder &b, Location loc, Value matrix,
+                           int64_t mt) {
+    if (std::optional<Panels> p = lookupRows(matrix, mt))
+      return *p;
+    auto type = cast<RankedTensorType>(matrix.getType());
+    int64_t rank = type.getRank();
+    Panels p;
+    p.k = type.getDimSize(rank - 1);
+    p.nt = mt;
+    p.count = type.getDimSize(rank - 2) / mt;
+    Type elt = type.getElementType();
+    if (mt == 1) {
+      ReassociationIndices all(llvm::seq<int64_t>(0, rank).begin(),
+                               llvm::seq<int64_t>(0, rank).end());
+      p.flat = tensor::CollapseShapeOp::create(
+          b, loc, matrix, SmallVector<ReassociationIndices>{all});
+      recordRows(matrix, mt, p);
+      return p;
+    }
+    int64_t perPanel = p.k * mt;
+    OpFoldResult batch = rank == 3 ? tensor::getMixedSize(b, loc, matrix, 0)
+                                   : OpFoldResult(b.getIndexAttr(1));
+    OpFoldResult total;
+    if (auto c = getConstantIntValue(batch))
+      total = b.getIndexAttr(*c * p.count * perPanel);
+    else
+      total = arith::MulIOp::create(b, loc, cast<Value>(batch),
+                                    constIndex(b, loc, p.count * perPanel))
+                  .getResult();
+    Value empty =
+        tensor::EmptyOp::create(b, loc, ArrayRef<OpFoldResult>{total}, elt);
+    auto forall = scf::ForallOp::create(
+        b, loc, ArrayRef<OpFoldResult>{batch, b.getIndexAttr(p.count)},
+        ValueRange{empty}, std::nullopt);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(forall.getBody());
+    Value bt = forall.getInductionVar(0), i = forall.getInductionVar(1);
+    Value out = forall.getRegionIterArgs()[0];
+    Value offset = panelIndex(b, loc, p, bt, i, constIndex(b, loc, 0));
+    SmallVector<OpFoldResult> offs{offset}, sizes{b.getIndexAttr(perPanel)},
+        strides{b.getIndexAttr(1)};
+    Value slice =
+        tensor::ExtractSliceOp::create(b, loc, out, offs, sizes, strides);
+    Value row0 = arith::MulIOp::create(b, loc, i, constIndex(b, loc, mt));
+    // Mt rows x `chunk` columns from column k0 -> chunk x Mt at k0 * Mt.
+    auto copyChunk = [&](OpBuilder &bb, Location l, Value k0, int64_t chunk,
+                         Value dest) -> Value {
+      SmallVector<Value> idx;
+      if (rank == 3)
+        idx.push_back(bt);
+      idx.push_back(row0);
+      idx.push_back(k0);
+      Value pad = arith::ConstantOp::create(bb, l, bb.getZeroAttr(elt));
+      Value tile = vector::TransferReadOp::create(
+          bb, l, VectorType::get({mt, chunk}, elt), matrix, idx, pad,
+          ArrayRef<bool>{true, true});
+      Value t = vector::TransposeOp::create(bb, l, tile,
+                                            ArrayRef<int64_t>{1, 0});
+      Value flat = vector::ShapeCastOp::create(
+          bb, l, VectorType::get({chunk * mt}, elt), t);
+      Value at = arith::MulIOp::create(bb, l, k0, constIndex(bb, l, mt));
+      return vector::TransferWriteOp::create(bb, l, flat, dest, ValueRange{at},
+                                             ArrayRef<bool>{true})
+          .getResult();
+    };
+    constexpr int64_t kChunk = 16;
+    int64_t chunk = std::min(p.k, kChunk);
+    int64_t main = p.k - p.k % chunk;
+    auto loop = scf::ForOp::create(
+        b, loc, constIndex(b, loc, 0), constIndex(b, loc, main),
+        constIndex(b, loc, chunk), ValueRange{slice},
+        [&](OpBuilder &bb, Location l, Value k0, ValueRange args) {
+          scf::YieldOp::create(bb, l, copyChunk(bb, l, k0, chunk, args[0]));
+        });
+    Value packed = loop.getResult(0);
+    if (main < p.k)
+      packed = copyChunk(b, loc, constIndex(b, loc, main), p.k - main, packed);
+    b.setInsertionPointToStart(forall.getTerminator().getBody());
+    tensor::ParallelInsertSliceOp::create(b, loc, packed, out, offs, sizes,
+                                          strides);
+    p.flat = forall.getResult(0);
+    recordRows(matrix, mt, p);
+    return p;
+  }
+
+private:
+  std::optional<Panels> packConstant(OpBuilder &builder, Value matrix,
+                                     int64_t nt) {
+    std::optional<SmallVector<double>> values = constantValues(matrix);
+    if (!values)
+      return std::nullopt;
+    auto type = cast<RankedTensorType>(matrix.getType());
+    int64_t rank = type.getRank();
+    int64_t batch = rank == 3 ? type.getDimSize(0) : 1;
+    Panels p;
+    p.k = type.getDimSize(rank - 2);
+    p.nt = nt;
+    int64_t n = type.getDimSize(rank - 1);
+    p.count = n / nt;
+    // Source (bt, k, j * nt + t) goes to ((bt * count + j) * K + k) * nt + t.
+    auto target = [&](int64_t i) {
+      int64_t col = i % n, k = (i / n) % p.k, bt = i / (n * p.k);
+      return ((bt * p.count + col / nt) * p.k + k) * nt + col % nt;
+    };
+    auto flatType =
+        RankedTensorType::get({batch * p.k * n}, type.getElementType());
+    DenseElementsAttr attr;
+    if (type.getElementType().isF32()) {
+      SmallVector<float> data(values->size());
+      for (size_t i = 0; i < values->size(); ++i)
+        data[target(i)] = static_cast<float>((*values)[i]);
+      attr = DenseElementsAttr::get(flatType, ArrayRef<float>(data));
+    } else {
+      SmallVector<double> data(values->size());
+      for (size_t i = 0; i < values->size(); ++i)
+        data[target(i)] = (*values)[i];
+      attr = DenseElementsAttr::get(flatType, ArrayRef<double>(data));
+    }
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(&fn.getBody().front());
+    p.flat =
+        arith::ConstantOp::create(builder, matrix.getLoc(), attr).getResult();
+    return p;
+  }
+
+  func::FuncOp fn;
+  llvm::DenseMap<std::pair<Value, int64_t>, Panels> panels, rowPanels;
+};
+
+//===----------------------------------------------------------------------===//
+// Cache blocking of large matmuls.
+//===----------------------------------------------------------------------===//
+
+/// The blocks of a cache-blocked matmul: output blocks of Mb x Nc (the
+/// parallel loop), the reduction in blocks of Kc, register tiles of
+/// Mt x Nt inside.
+struct BlockPlan {
+  int64_t rank = 2, m = 0, n = 0, k = 0;
+  int64_t mt = 0, nt = 0, mb = 0, nc = 0, kc = 0;
+  /// The K range [0, kp) accumulated by the blocked loops; [kp, k) is left
+  /// to a register-tiled matmul that also applies the fused epilogue.
+  int64_t kp = 0;
+};
+
+/// Accumulates A[.., :, 0:kp] x B[.., 0:kp, :] into `dest` (or, with
+/// `fillValue`, into that value) with the loops of `p`:
+///
+///   scf.forall (batch, N / Nc, M / Mb)      output blocks, parallel
+///     scf.for kc in [0, kp) step Kc         B block Kc x Nc: L2
+///       scf.for m in [0, Mb) step Mt        A block Mt x Kc: L1
+///         scf.for panel in [0, Nc / Nt)     Mt x Nt accumulators
+///           scf.for k in [0, Kc)            Nt values of a panel, Mt
+///                                           broadcasts of A, Mt FMAs
+///
+/// A and B are read from their panels. The partial sums of a tile go back to the
+/// output block after each K block (the first starts from the fill value).
+Value emitBlockedPartial(OpBuilder &b, Location loc, const BlockPlan &p,
+                         const Panels &aRows, const Panels &panels, Value dest,
+                         Value fillValue) {
+  auto destType = cast<RankedTensorType>(dest.getType());
+  Type elt = destType.getElementType();
+  bool batched = p.rank == 3;
+  OpFoldResult batch = batched ? tensor::getMixedSize(b, loc, dest, 0)
+                               : OpFoldResult(b.getIndexAttr(1));
+  auto forall = scf::ForallOp::create(
+      b, loc,
+      ArrayRef<OpFoldResult>{batch, b.getIndexAttr(p.n / p.nc),
+                             b.getIndexAttr(p.m / p.mb)},
+      ValueRange{dest}, std::nullopt);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(forall.getBody());
+  Value bt = forall.getInductionVar(0);
+  Value jb = forall.getInductionVar(1), ib = forall.getInductionVar(2);
+  Value out = forall.getRegionIterArgs()[0];
+  Value m0 = arith::MulIOp::create(b, loc, ib, constIndex(b, loc, p.mb));
+  Value n0 = arith::MulIOp::create(b, loc, jb, constIndex(b, loc, p.nc));
+  SmallVector<OpFoldResult> offs, sizes, strides;
+  if (batched) {
+    offs.push_back(bt);
+    sizes.push_back(b.getIndexAttr(1));
+  }
+  offs.append({m0, n0});
+  sizes.append({b.getIndexAttr(p.mb), b.getIndexAttr(p.nc)});
+  strides.assign(p.rank, b.getIndexAttr(1));
+  auto blockType = RankedTensorType::get({p.mb, p.nc}, elt);
+  Value block = tensor::ExtractSliceOp::create(b, loc, blockType, out, offs,
+                                               sizes, strides);
+  auto vecType = VectorType::get({p.nt}, elt);
+  Value firstPanel = arith::MulIOp::create(
+      b, loc, jb, constIndex(b, loc, p.nc / p.nt));
+
+  auto kLoop = scf::ForOp::create(
+      b, loc, constIndex(b, loc, 0), constIndex(b, loc, p.kp),
+      constIndex(b, loc, p.kc), ValueRange{block},
+      [&](OpBuilder &b1, Location l1, Value kc, ValueRange kArgs) {
+        Value first;
+        if (fillValue)
+          first = arith::CmpIOp::create(b1, l1, arith::CmpIPredicate::eq, kc,
+                                        constIndex(b1, l1, 0));
+        auto mLoop = scf::ForOp::create(
+            b1, l1, constIndex(b1, l1, 0), constIndex(b1, l1, p.mb),
+            constIndex(b1, l1, p.mt), ValueRange{kArgs[0]},
+            [&](OpBuilder &b2, Location l2, Value mt, ValueRange mArgs) {
+              Value row0 = arith::AddIOp::create(b2, l2, m0, mt);
+              auto nLoop = scf::ForOp::create(
+                  b2, l2, constIndex(b2, l2, 0),
+                  constIndex(b2, l2, p.nc / p.nt), constIndex(b2, l2, 1),
+                  ValueRange{mArgs[0]},
+                  [&](OpBuilder &b3, Location l3, Value jj, ValueRange nArgs) {
+                    Value tile = nArgs[0];
+                    Value col = arith::MulIOp::create(
+                        b3, l3, jj, constIndex(b3, l3, p.nt));
+                    auto rowIndex = [&](OpBuilder &bb, Location l,
+                                        int64_t r) {
+                      return arith::AddIOp::create(bb, l, mt,
+                                                   constIndex(bb, l, r))
+                          .getResult();
+                    };
+                    auto readTile = [&](OpBuilder &bb, Location l) {
+                      SmallVector<Value> rows;
+                      for (int64_t r = 0; r < p.mt; ++r)
+                        rows.push_back(readRow(bb, l, tile,
+                                               {rowIndex(bb, l, r), col},
+                                               p.nt, 1));
+                      return rows;
+                    };
+                    SmallVector<Value> acc;
+                    if (fillValue) {
+                      auto init = scf::IfOp::create(
+                          b3, l3, first,
+                          [&](OpBuilder &bb, Location l) {
+                            Value splat = vector::BroadcastOp::create(
+                                bb, l, vecType, fillValue);
+                            scf::YieldOp::create(
+                                bb, l, SmallVector<Value>(p.mt, splat));
+                          },
+                          [&](OpBuilder &bb, Location l) {
+                            scf::YieldOp::create(bb, l, readTile(bb, l));
+                          });
+                      acc.assign(init.getResults().begin(),
+                                 init.getResults().end());
+                    } else {
+                      acc = readTile(b3, l3);
+                    }
+                    Value base = panelIndex(
+                        b3, l3, panels, bt,
+                        arith::AddIOp::create(b3, l3, firstPanel, jj), kc);
+                    KernelSpec spec;
+                    spec.rows = p.mt;
+                    spec.width = p.nt;
+                    spec.taps = 1;
+                    spec.loopCount = p.kc;
+                    spec.combine = KernelSpec::Combine::Fma;
+                    spec.rowShared = true;
+                    spec.vectorOperand = [&](OpBuilder &bb, Location l,
+                                             int64_t, Value kk, int64_t) {
+                      Value at = arith::AddIOp::create(
+                          bb, l, base,
+                          arith::MulIOp::create(bb, l, kk,
+                                                constIndex(bb, l, p.nt)));
+                      return readRow(bb, l, panels.flat, {at}, p.nt, 1);
+                    };
+                    // A's row panel of this tile: Mt values per k.
+                    Value aBase = panelIndex(
+                        b3, l3, aRows, bt,
+                        arith::DivUIOp::create(b3, l3, row0,
+                                               constIndex(b3, l3, p.mt)),
+                        kc);
+                    spec.broadcastOperand = [&](OpBuilder &bb, Location l,
+                                                int64_t r, Value kk,
+                                                int64_t) {
+                      Value at = arith::AddIOp::create(
+                          bb, l, aBase,
+                          arith::AddIOp::create(
+                              bb, l,
+                              arith::MulIOp::create(bb, l, kk,
+                                                    constIndex(bb, l, p.mt)),
+                              constIndex(bb, l, r)));
+                      return readBroadcast(bb, l, aRows.flat, {at}, p.nt);
+                    };
+                    acc = emitAccumulation(b3, l3, spec, acc);
+                    for (int64_t r = 0; r < p.mt; ++r)
+                      tile = vector::TransferWriteOp::create(
+                                 b3, l3, acc[r], tile,
+                                 ValueRange{rowIndex(b3, l3, r), col},
+                                 ArrayRef<bool>{true})
+                                 .getResult();
+                    scf::YieldOp::create(b3, l3, tile);
+                  });
+              scf::YieldOp::create(b2, l2, nLoop.getResult(0));
+            });
+        scf::YieldOp::create(b1, l1, mLoop.getResult(0));
+      });
+  b.setInsertionPointToStart(forall.getTerminator().getBody());
+  tensor::ParallelInsertSliceOp::create(b, loc, kLoop.getResult(0), out, offs,
+                                        sizes, strides);
+  return forall.getResult(0);
+}
+
 /// The kernel of a tiled matmul / batch matmul: for each k,
-/// acc[m] += A[m, k] (broadcast) * B[k, :].
+/// acc[m] += A[m, k] (broadcast) * B[k, :]. B's row is read from its
+/// column panels when it has some (a constant packed at compile time, or
+/// the tail of a cache-blocked matmul), else from B itself.
 FailureOr<SmallVector<Value>>
-emitMatmulKernel(OpBuilder &b, linalg::LinalgOp op, const Group &g) {
+emitMatmulKernel(OpBuilder &b, linalg::LinalgOp op, const Group &g,
+                 PanelPacker &packer, bool packWeights) {
   Location loc = op.getLoc();
   Value a = op.getDpsInputOperand(0)->get();
   Value bMat = op.getDpsInputOperand(1)->get();
@@ -868,20 +1333,74 @@ emitMatmulKernel(OpBuilder &b, linalg::LinalgOp op, const Group &g) {
   spec.loopCount = k;
   spec.combine = KernelSpec::Combine::Fma;
   spec.rowShared = true;
-  spec.vectorOperand = [=](OpBuilder &bb, Location l, int64_t, Value kk,
-                           int64_t) {
-    SmallVector<Value> idx(rank - 2, constIndex(bb, l, 0));
-    idx.push_back(kk);
-    idx.push_back(constIndex(bb, l, 0));
-    return readRow(bb, l, bMat, idx, g.width, 1);
-  };
-  spec.broadcastOperand = [=](OpBuilder &bb, Location l, int64_t row,
-                              Value kk, int64_t) {
-    SmallVector<Value> idx(rank - 2, constIndex(bb, l, 0));
-    idx.push_back(constIndex(bb, l, row));
-    idx.push_back(kk);
-    return readBroadcast(bb, l, a, idx, g.width);
-  };
+  std::optional<Panels> panels;
+  auto slice = bMat.getDefiningOp<tensor::ExtractSliceOp>();
+  if (slice && slice.hasUnitStride() &&
+      slice.getSourceType().getRank() == rank)
+    panels = packer.lookup(b, slice.getSource(), g.width, packWeights);
+  if (panels) {
+    // The tile's columns are one panel, read at
+    // ((bt * count + n0 / Nt) * K + kOffset + k0 + k) * Nt.
+    Value bt = rank == 3 ? sliceOffset(b, loc, slice, 0) : constIndex(b, loc, 0);
+    Value k0 = arith::AddIOp::create(b, loc, sliceOffset(b, loc, slice, rank - 2),
+                                     constIndex(b, loc, panels->kOffset));
+    Value panel = arith::DivUIOp::create(b, loc,
+                                         sliceOffset(b, loc, slice, rank - 1),
+                                         constIndex(b, loc, g.width));
+    Value base = panelIndex(b, loc, *panels, bt, panel, k0);
+    Value flat = panels->flat;
+    spec.vectorOperand = [=](OpBuilder &bb, Location l, int64_t, Value kk,
+                             int64_t) {
+      Value at = arith::AddIOp::create(
+          bb, l, base,
+          arith::MulIOp::create(bb, l, kk, constIndex(bb, l, g.width)));
+      return readRow(bb, l, flat, {at}, g.width, 1);
+    };
+  } else {
+    spec.vectorOperand = [=](OpBuilder &bb, Location l, int64_t, Value kk,
+                             int64_t) {
+      SmallVector<Value> idx(rank - 2, constIndex(bb, l, 0));
+      idx.push_back(kk);
+      idx.push_back(constIndex(bb, l, 0));
+      return readRow(bb, l, bMat, idx, g.width, 1);
+    };
+  }
+  std::optional<Panels> rowPanels;
+  auto aSlice = a.getDefiningOp<tensor::ExtractSliceOp>();
+  if (aSlice && aSlice.hasUnitStride() &&
+      aSlice.getSourceType().getRank() == rank)
+    rowPanels = packer.lookupRows(aSlice.getSource(), g.rows);
+  if (rowPanels) {
+    // The tile's rows are one row panel, read at
+    // ((bt * count + m0 / Mt) * K + kOffset + k0 + k) * Mt + row.
+    Value bt =
+        rank == 3 ? sliceOffset(b, loc, aSlice, 0) : constIndex(b, loc, 0);
+    Value k0 = arith::AddIOp::create(b, loc,
+                                     sliceOffset(b, loc, aSlice, rank - 1),
+                                     constIndex(b, loc, rowPanels->kOffset));
+    Value panel = arith::DivUIOp::create(
+        b, loc, sliceOffset(b, loc, aSlice, rank - 2),
+        constIndex(b, loc, g.rows));
+    Value base = panelIndex(b, loc, *rowPanels, bt, panel, k0);
+    Value flat = rowPanels->flat;
+    spec.broadcastOperand = [=](OpBuilder &bb, Location l, int64_t row,
+                                Value kk, int64_t) {
+      Value at = arith::AddIOp::create(
+          bb, l, base,
+          arith::AddIOp::create(
+              bb, l, arith::MulIOp::create(bb, l, kk, constIndex(bb, l, g.rows)),
+              constIndex(bb, l, row)));
+      return readBroadcast(bb, l, flat, {at}, g.width);
+    };
+  } else {
+    spec.broadcastOperand = [=](OpBuilder &bb, Location l, int64_t row,
+                                Value kk, int64_t) {
+      SmallVector<Value> idx(rank - 2, constIndex(bb, l, 0));
+      idx.push_back(constIndex(bb, l, row));
+      idx.push_back(kk);
+      return readBroadcast(bb, l, a, idx, g.width);
+    };
+  }
   SmallVector<Value> acc = initialRows(b, loc, init, rt);
   return emitAccumulation(b, loc, spec, acc);
 }
@@ -889,6 +1408,12 @@ emitMatmulKernel(OpBuilder &b, linalg::LinalgOp op, const Group &g) {
 //===----------------------------------------------------------------------===//
 // The pass.
 //===----------------------------------------------------------------------===//
+
+/// Rows of A per block of a cache-blocked matmul (at most; a divisor of M).
+constexpr int64_t kBlockRows = 128;
+/// Fewest rows of A for which B is packed at run time (the copy costs
+/// about as much as 10-15% of a 128-row matmul).
+constexpr int64_t kMinPackedRows = 256;
 
 struct QCTileAndVectorizePass
     : qc::impl::QCTileAndVectorizePassBase<QCTileAndVectorizePass> {
@@ -931,6 +1456,20 @@ struct QCTileAndVectorizePass
       (void)generic; // An op that does not generalize stays as it is.
     }
 
+    // Large matmuls: the blocked loops accumulate all but the last K block;
+    // what is left is a matmul like any other (planned below).
+    PanelPacker panels(fn);
+    bool blocked = false;
+    if (blockK > 0) {
+      SmallVector<linalg::LinalgOp> matmuls;
+      fn.walk([&](linalg::LinalgOp op) {
+        if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op))
+          matmuls.push_back(op);
+      });
+      for (linalg::LinalgOp op : matmuls)
+        blocked |= blockLargeMatmul(rewriter, planner, op, panels);
+    }
+
     // Anchors first (they claim their consumer chains), then what is left
     // of the elementwise generics.
     SmallVector<Group> groups;
@@ -962,11 +1501,11 @@ struct QCTileAndVectorizePass
 
     FilterPacker packer(fn);
     for (Group &g : groups)
-      if (failed(processGroup(rewriter, g, packer)))
+      if (failed(processGroup(rewriter, g, packer, panels)))
         return signalPassFailure();
 
     // Nothing done: leave the function as it is (no canonicalization).
-    if (groups.empty() && named.empty())
+    if (groups.empty() && named.empty() && !blocked)
       return;
     // Fold the tile bookkeeping (unit loops, constant offsets).
     RewritePatternSet patterns(&getContext());
@@ -980,13 +1519,109 @@ struct QCTileAndVectorizePass
     (void)applyPatternsGreedily(fn, std::move(patterns));
   }
 
+  /// Cache-blocks a large matmul: with static M, N and K, K larger than
+  /// one K block and at least 4 register tiles per M block, B is packed
+  /// into column panels (at compile time when it is a constant), the
+  /// blocked loops of emitBlockedPartial accumulate K blocks [0, kp), and
+  /// the op becomes a matmul over [kp, K) starting from that partial sum,
+  /// which is then tiled like any matmul (fusing the epilogue) and reads
+  /// the same panels. Returns whether the op was rewritten.
+  bool blockLargeMatmul(RewriterBase &rewriter, const Planner &planner,
+                        linalg::LinalgOp op, PanelPacker &panels) {
+    std::optional<Group> g = planner.planAnchor(op);
+    if (!g || g->kind != Kind::Matmul)
+      return false;
+    Value a = op.getDpsInputOperand(0)->get();
+    Value bm = op.getDpsInputOperand(1)->get();
+    Value init = op.getDpsInitOperand(0)->get();
+    auto aType = cast<RankedTensorType>(a.getType());
+    auto bType = cast<RankedTensorType>(bm.getType());
+    auto outType = cast<RankedTensorType>(init.getType());
+    int64_t rank = outType.getRank();
+    if (!allStaticExceptDim0(aType) || !allStaticExceptDim0(bType) ||
+        !allStaticExceptDim0(outType) ||
+        (rank == 2 && (aType.isDynamicDim(0) || bType.isDynamicDim(0))))
+      return false;
+    BlockPlan p;
+    p.rank = rank;
+    p.m = outType.getDimSize(rank - 2);
+    p.n = outType.getDimSize(rank - 1);
+    p.k = aType.getDimSize(rank - 1);
+    p.mt = g->rows;
+    p.nt = g->width;
+    // Sizes in f32 elements: a wider type gets proportionally fewer.
+    int64_t bytes = handledFloat(outType).getWidth() / 8;
+    p.kc = std::max<int64_t>(1, blockK * 4 / bytes);
+    int64_t ncMax = std::max<int64_t>(1, blockN * 4 / bytes);
+    if (p.n % p.nt != 0 || p.m % p.mt != 0 || p.k <= p.kc)
+      return false;
+    p.nc = p.nt * largestDivisorAtMost(p.n / p.nt,
+                                       std::max<int64_t>(1, ncMax / p.nt));
+    p.mb = p.mt * largestDivisorAtMost(
+                      p.m / p.mt, std::max<int64_t>(1, kBlockRows / p.mt));
+    if (p.mb / p.mt < 4)
+      return false;
+    // A B that fits in L2 (two B blocks: 1 MiB with the default blocks) is
+    // read from there by the plain kernels; packing
+    // B at run time (a pass over B) pays off only over enough rows.
+    int64_t bBytes = p.k * p.n * bytes;
+    if (bBytes <= 2 * p.kc * ncMax * bytes ||
+        (!(packWeights && PanelPacker::isPackableConstant(bm, p.nt)) &&
+         p.m < kMinPackedRows))
+      return false;
+    p.kp = p.kc * ((p.k - 1) / p.kc);
+
+    Location loc = op.getLoc();
+    rewriter.setInsertionPoint(op);
+    Value fillValue, dest = init;
+    auto fill = init.getDefiningOp<linalg::FillOp>();
+    if (fill && init.hasOneUse()) {
+      fillValue = fill.getDpsInputOperand(0)->get();
+      dest = fill.getDpsInitOperand(0)->get();
+    }
+    Panels bPanels =
+        panels.packAtRunTime(rewriter, loc, bm, p.nt, packWeights);
+    Panels aRows = panels.packRowsAtRunTime(rewriter, loc, a, p.mt);
+    Value partial =
+        emitBlockedPartial(rewriter, loc, p, aRows, bPanels, dest, fillValue);
+    auto tailOf = [&](Value v, int64_t dim) -> Value {
+      SmallVector<OpFoldResult> offs(rank, rewriter.getIndexAttr(0));
+      SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, v);
+      SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
+      offs[dim] = rewriter.getIndexAttr(p.kp);
+      sizes[dim] = rewriter.getIndexAttr(p.k - p.kp);
+      return tensor::ExtractSliceOp::create(rewriter, loc, v, offs, sizes,
+                                            strides);
+    };
+    Value aTail = tailOf(a, rank - 1), bTail = tailOf(bm, rank - 2);
+    Panels tailPanels = bPanels;
+    tailPanels.kOffset = p.kp;
+    panels.record(bTail, p.nt, tailPanels);
+    Panels tailRows = aRows;
+    tailRows.kOffset = p.kp;
+    panels.recordRows(aTail, p.mt, tailRows);
+    Operation *tail;
+    if (rank == 2)
+      tail = linalg::MatmulOp::create(rewriter, loc, TypeRange{outType},
+                                      ValueRange{aTail, bTail},
+                                      ValueRange{partial});
+    else
+      tail = linalg::BatchMatmulOp::create(rewriter, loc, TypeRange{outType},
+                                           ValueRange{aTail, bTail},
+                                           ValueRange{partial});
+    rewriter.replaceOp(op, tail->getResults());
+    if (fillValue)
+      rewriter.eraseOp(fill);
+    return true;
+  }
+
   /// Vectorizes the tiles of a group: the anchor's kernel (or the first
   /// generic) produces rows of vectors, each chain generic maps them in
   /// registers, and the last rows are written to the root's tile. Groups
   /// whose generic is not row-vectorizable go through linalg::vectorize.
   LogicalResult vectorizeTiles(RewriterBase &rewriter, const Group &g,
                                scf::SCFTileAndFuseResult &tiled,
-                               FilterPacker &packer) {
+                               FilterPacker &packer, PanelPacker &panels) {
     Operation *rootTile = tiled.tiledAndFusedOps.front();
     // Walk from the root tile up the chain to the anchor tile.
     SmallVector<Operation *> chainTiles(g.chain.size());
@@ -1010,7 +1645,7 @@ struct QCTileAndVectorizePass
     FailureOr<SmallVector<Value>> rows = failure();
     switch (g.kind) {
     case Kind::Matmul:
-      rows = emitMatmulKernel(rewriter, anchorTile, g);
+      rows = emitMatmulKernel(rewriter, anchorTile, g, panels, packWeights);
       break;
     case Kind::Elementwise: {
       auto generic = cast<linalg::GenericOp>(anchorTile.getOperation());
@@ -1055,7 +1690,7 @@ struct QCTileAndVectorizePass
   }
 
   LogicalResult processGroup(RewriterBase &rewriter, Group &g,
-                             FilterPacker &packer) {
+                             FilterPacker &packer, PanelPacker &panels) {
     Operation *root = g.root();
     llvm::SmallPtrSet<Operation *, 8> members(g.chain.begin(), g.chain.end());
     members.insert(g.anchor);
@@ -1079,6 +1714,20 @@ struct QCTileAndVectorizePass
     // qc-lower-to-llvm turns into a parallel loop (threads through OpenMP).
     options.tilingOptions.setLoopType(
         scf::SCFTilingOptions::LoopType::ForallOp);
+    // A matmul reading B's column panels: the tiles of one panel (N) run
+    // one after the other (M inner), so the panel stays in cache.
+    if (g.kind == Kind::Matmul) {
+      Value bOperand =
+          cast<DestinationStyleOpInterface>(g.anchor).getDpsInputOperand(1)->get();
+      if (panels.has(bOperand, g.width) ||
+          (packWeights && PanelPacker::isPackableConstant(bOperand, g.width))) {
+        int64_t outRank = static_cast<int64_t>(g.outTile.size());
+        SmallVector<int64_t> order =
+            llvm::to_vector(llvm::seq<int64_t>(0, rootOp.getNumLoops()));
+        std::swap(order[outRank - 2], order[outRank - 1]);
+        options.tilingOptions.setInterchange(order);
+      }
+    }
     options.setFusionControlFn(
         [&](tensor::ExtractSliceOp, OpResult producer, bool)
             -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
@@ -1096,7 +1745,7 @@ struct QCTileAndVectorizePass
       if (Value repl = tiled->replacements.lookup(res))
         rewriter.replaceAllUsesWith(res, repl);
 
-    if (failed(vectorizeTiles(rewriter, g, *tiled, packer))) {
+    if (failed(vectorizeTiles(rewriter, g, *tiled, packer, panels))) {
       // Not expected (the group was checked when planned); the tiles stay
       // small linalg ops for the loop lowering, which is still correct.
       root->emitWarning("qc-tile-and-vectorize: tiles left unvectorized");

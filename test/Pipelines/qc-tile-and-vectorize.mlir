@@ -1,4 +1,4 @@
-// RUN: quant-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qc-tile-and-vectorize))' | FileCheck %s
+// RUN: quant-opt %s -split-input-file -mlir-print-elementsattrs-with-hex-if-larger=-1 --pass-pipeline='builtin.module(func.func(qc-tile-and-vectorize))' | FileCheck %s
 // RUN: quant-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qc-tile-and-vectorize{vector-bits=256 accumulators=2 pack-weights=false}))' | FileCheck %s --check-prefix=SMALL
 // RUN: not quant-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(qc-tile-and-vectorize{vector-bits=100}))' 2>&1 | FileCheck %s --check-prefix=ERR
 
@@ -178,6 +178,95 @@ func.func @matmul_bias(%a: tensor<?x64xf32>, %b: tensor<64x10xf32>, %bias: tenso
 func.func @matmul_static(%a: tensor<6x32xf32>, %b: tensor<32x48xf32>, %init: tensor<6x48xf32>) -> tensor<6x48xf32> {
   %mm = linalg.matmul ins(%a, %b : tensor<6x32xf32>, tensor<32x48xf32>) outs(%init : tensor<6x48xf32>) -> tensor<6x48xf32>
   return %mm : tensor<6x48xf32>
+}
+
+// -----
+
+// A large matmul (B is 1.2 MB, more than two 256 x 512 blocks; 256 rows) is
+// cache-blocked. B is packed at run time into 8 column panels [8][600][64]
+// and A into 64 row panels [64][600][4] (4 x 16 chunks transposed in
+// registers). The blocked loops (output blocks of 128 x 512, parallel; the
+// unit batch and N block loops fold away) run
+// K blocks [0, 512) of 256: per block and 4-row tile, the panel loop
+// starts each 4 x 64 tile from the fill (first K block) or from the
+// output, and the K loop reads 64 contiguous values of a B panel and
+// broadcasts 4 adjacent values of A's panel. The last K block (88) is a
+// matmul like the others, N tiles outer, its kernel reading the same
+// panels from k = 512 on, bias and ReLU applied in registers.
+// CHECK-LABEL: func.func @matmul_blocked
+// CHECK-SAME:    (%[[A:[a-z0-9]+]]: tensor<256x600xf32>, %[[B:[a-z0-9]+]]: tensor<600x512xf32>
+// CHECK:         %[[BP:.*]] = scf.forall (%[[J:.*]]) in (8) shared_outs(%{{.*}}) -> (tensor<307200xf32>)
+// CHECK:           scf.for %{{.*}} = %{{.*}} to %c600 step %c1 iter_args(%{{.*}}) -> (tensor<38400xf32>)
+// CHECK:             vector.transfer_read %[[B]][%{{.*}}, %{{.*}}]{{.*}} : tensor<600x512xf32>, vector<64xf32>
+// CHECK:             vector.transfer_write %{{.*}} : vector<64xf32>, tensor<38400xf32>
+// CHECK:         %[[AP:.*]] = scf.forall (%{{.*}}) in (64) shared_outs(%{{.*}}) -> (tensor<153600xf32>)
+// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c16 iter_args(%{{.*}}) -> (tensor<2400xf32>)
+// CHECK:             vector.transfer_read %[[A]]{{.*}} : tensor<256x600xf32>, vector<4x16xf32>
+// CHECK:             vector.transpose %{{.*}}, [1, 0] : vector<4x16xf32> to vector<16x4xf32>
+// CHECK:             vector.shape_cast %{{.*}} : vector<16x4xf32> to vector<64xf32>
+// CHECK:           vector.transfer_read %[[A]]{{.*}} : tensor<256x600xf32>, vector<4x8xf32>
+// CHECK:         %[[P:.*]] = scf.forall (%{{.*}}) in (2) shared_outs(%{{.*}}) -> (tensor<256x512xf32>)
+// CHECK:           scf.for %[[KC:.*]] = %c0 to %c512 step %c256 iter_args(%{{.*}}) -> (tensor<128x512xf32>)
+// CHECK:             %[[FIRST:.*]] = arith.cmpi eq, %[[KC]], %c0
+// CHECK:             scf.for %{{.*}} = %c0 to %c128 step %c4 iter_args(%{{.*}}) -> (tensor<128x512xf32>)
+// CHECK:               scf.for %{{.*}} = %c0 to %c8 step %c1 iter_args(%{{.*}}) -> (tensor<128x512xf32>)
+// CHECK:                 scf.if %[[FIRST]] -> (vector<64xf32>, vector<64xf32>, vector<64xf32>, vector<64xf32>)
+// CHECK:                 scf.for %{{.*}} = %c0 to %c256 step %c1 iter_args(%{{.*}}) -> (vector<64xf32>, vector<64xf32>, vector<64xf32>, vector<64xf32>)
+// CHECK:                   vector.transfer_read %[[BP]][%{{.*}}]{{.*}} : tensor<307200xf32>, vector<64xf32>
+// CHECK:                   vector.transfer_read %[[AP]][%{{.*}}]{{.*}}permutation_map{{.*}} : tensor<153600xf32>, vector<64xf32>
+// CHECK-COUNT-4:           vector.fma
+// CHECK:                 vector.transfer_write {{.*}} : vector<64xf32>, tensor<128x512xf32>
+// CHECK:         scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (512, 256) step (64, 4) shared_outs(%{{.*}}) -> (tensor<256x512xf32>)
+// CHECK:           %[[PT:.*]] = tensor.extract_slice %[[P]][
+// CHECK:           vector.transfer_read %[[PT]]
+// CHECK:           scf.for %{{.*}} = %c0 to %c88 step %c1
+// CHECK:             vector.transfer_read %[[BP]]
+// CHECK:             vector.transfer_read %[[AP]]
+// CHECK:           arith.addf
+// CHECK:           arith.maximumf
+// CHECK-NOT:     linalg.
+func.func @matmul_blocked(%a: tensor<256x600xf32>, %b: tensor<600x512xf32>, %bias: tensor<512xf32>) -> tensor<256x512xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<256x512xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<256x512xf32>) -> tensor<256x512xf32>
+  %mm = linalg.matmul ins(%a, %b : tensor<256x600xf32>, tensor<600x512xf32>) outs(%f : tensor<256x512xf32>) -> tensor<256x512xf32>
+  %e2 = tensor.empty() : tensor<256x512xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>],
+                       iterator_types = ["parallel", "parallel"]}
+      ins(%mm, %bias : tensor<256x512xf32>, tensor<512xf32>) outs(%e2 : tensor<256x512xf32>) {
+  ^bb0(%in: f32, %bb: f32, %out: f32):
+    %s = arith.addf %in, %bb : f32
+    %t = arith.maximumf %s, %zero : f32
+    linalg.yield %t : f32
+  } -> tensor<256x512xf32>
+  return %r : tensor<256x512xf32>
+}
+
+// -----
+
+// A constant B is packed at compile time into column panels [N/64][K][64]
+// (row 0 of B holds 0..127, row 1 128..255), whatever M: the kernel reads
+// 64 contiguous values per k, and the tiles of one panel run one after the
+// other (N outer). Not blocked: B is small and M dynamic. With
+// pack-weights=false (SMALL) B is read where it is.
+// CHECK-LABEL: func.func @matmul_const_b
+// CHECK:         %[[W:.*]] = arith.constant dense<[0.000000e+00, 1.000000e+00, {{([^,]*, )+}}6.300000e+01, 1.280000e+02, {{([^,]*, )+}}1.910000e+02, 6.400000e+01, {{.*}}, 2.550000e+02]> : tensor<256xf32>
+// CHECK:         scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (128, %{{.*}}) step (64, 1)
+// CHECK:           scf.for %{{.*}} = %c0 to %c2 step %c1
+// CHECK:             vector.transfer_read %[[W]][%{{.*}}]{{.*}} : tensor<256xf32>, vector<64xf32>
+// CHECK-NOT:     linalg.
+// SMALL-LABEL: func.func @matmul_const_b
+// SMALL-NOT:     tensor<256xf32>
+// SMALL:         vector.transfer_read %{{.*}} : tensor<2x32xf32>, vector<32xf32>
+func.func @matmul_const_b(%a: tensor<?x2xf32>) -> tensor<?x128xf32> {
+  %c0 = arith.constant 0 : index
+  %m = tensor.dim %a, %c0 : tensor<?x2xf32>
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<[[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0, 32.0, 33.0, 34.0, 35.0, 36.0, 37.0, 38.0, 39.0, 40.0, 41.0, 42.0, 43.0, 44.0, 45.0, 46.0, 47.0, 48.0, 49.0, 50.0, 51.0, 52.0, 53.0, 54.0, 55.0, 56.0, 57.0, 58.0, 59.0, 60.0, 61.0, 62.0, 63.0, 64.0, 65.0, 66.0, 67.0, 68.0, 69.0, 70.0, 71.0, 72.0, 73.0, 74.0, 75.0, 76.0, 77.0, 78.0, 79.0, 80.0, 81.0, 82.0, 83.0, 84.0, 85.0, 86.0, 87.0, 88.0, 89.0, 90.0, 91.0, 92.0, 93.0, 94.0, 95.0, 96.0, 97.0, 98.0, 99.0, 100.0, 101.0, 102.0, 103.0, 104.0, 105.0, 106.0, 107.0, 108.0, 109.0, 110.0, 111.0, 112.0, 113.0, 114.0, 115.0, 116.0, 117.0, 118.0, 119.0, 120.0, 121.0, 122.0, 123.0, 124.0, 125.0, 126.0, 127.0], [128.0, 129.0, 130.0, 131.0, 132.0, 133.0, 134.0, 135.0, 136.0, 137.0, 138.0, 139.0, 140.0, 141.0, 142.0, 143.0, 144.0, 145.0, 146.0, 147.0, 148.0, 149.0, 150.0, 151.0, 152.0, 153.0, 154.0, 155.0, 156.0, 157.0, 158.0, 159.0, 160.0, 161.0, 162.0, 163.0, 164.0, 165.0, 166.0, 167.0, 168.0, 169.0, 170.0, 171.0, 172.0, 173.0, 174.0, 175.0, 176.0, 177.0, 178.0, 179.0, 180.0, 181.0, 182.0, 183.0, 184.0, 185.0, 186.0, 187.0, 188.0, 189.0, 190.0, 191.0, 192.0, 193.0, 194.0, 195.0, 196.0, 197.0, 198.0, 199.0, 200.0, 201.0, 202.0, 203.0, 204.0, 205.0, 206.0, 207.0, 208.0, 209.0, 210.0, 211.0, 212.0, 213.0, 214.0, 215.0, 216.0, 217.0, 218.0, 219.0, 220.0, 221.0, 222.0, 223.0, 224.0, 225.0, 226.0, 227.0, 228.0, 229.0, 230.0, 231.0, 232.0, 233.0, 234.0, 235.0, 236.0, 237.0, 238.0, 239.0, 240.0, 241.0, 242.0, 243.0, 244.0, 245.0, 246.0, 247.0, 248.0, 249.0, 250.0, 251.0, 252.0, 253.0, 254.0, 255.0]]> : tensor<2x128xf32>
+  %e = tensor.empty(%m) : tensor<?x128xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x128xf32>) -> tensor<?x128xf32>
+  %mm = linalg.matmul ins(%a, %w : tensor<?x2xf32>, tensor<2x128xf32>) outs(%f : tensor<?x128xf32>) -> tensor<?x128xf32>
+  return %mm : tensor<?x128xf32>
 }
 
 // -----

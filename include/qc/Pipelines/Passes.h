@@ -33,8 +33,13 @@ struct QCTileAndVectorizePassOptions {
   unsigned vectorBits = 512;
   /// Vector registers a kernel may use for accumulators.
   unsigned accumulators = 16;
-  /// Pre-pack constant convolution filters at compile time.
+  /// Pre-pack constant convolution filters and matmul right-hand sides at
+  /// compile time.
   bool packWeights = true;
+  /// K block of cache-blocked matmuls in f32 elements (0: no blocking).
+  unsigned blockK = 256;
+  /// Largest N block of cache-blocked matmuls in f32 elements.
+  unsigned blockN = 512;
 };
 
 std::unique_ptr<mlir::Pass> createQCTileAndVectorizePass();

@@ -125,7 +125,13 @@ def QCTileAndVectorizePass
     Option<"accumulators", "accumulators", "unsigned", "16",
            "Vector registers a kernel may use for accumulators">,
     Option<"packWeights", "pack-weights", "bool", "true",
-           "Pre-pack constant convolution filters at compile time">,
+           "Pre-pack constant convolution filters and matmul right-hand "
+           "sides at compile time">,
+    Option<"blockK", "block-k", "unsigned", "256",
+           "K block of cache-blocked matmuls, in f32 elements (halved for "
+           "f64); 0 turns cache blocking off">,
+    Option<"blockN", "block-n", "unsigned", "512",
+           "Largest N block of cache-blocked matmuls, in f32 elements">,
   ];
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::arith::ArithDialect",
