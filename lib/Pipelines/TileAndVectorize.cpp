@@ -16,7 +16,13 @@
 //    accumulators row by row, in registers, and only the result is written
 //    (a generic that cannot run along rows goes through linalg::vectorize);
 //  * constant convolution filters are pre-packed at compile time into
-//    [F/Ft][C][KH][KW][Ft], so the kernel reads its weights in order.
+//    [F/Ft][C][KH][KW][Ft], so the kernel reads its weights in order, and
+//    constant matmul right-hand sides into column panels [N/Nt][K][Nt];
+//  * large matmuls are cache-blocked first: B packed into column panels and
+//    A into row panels, all but the last K block accumulated by blocked
+//    loops (a Kc x Nc block of B in L2, an Mt x Kc panel of A in L1), the
+//    last K block left as a matmul that starts from that partial sum and
+//    is then grouped with its epilogue like any other.
 //
 // Ops that do not fit (integer types, dynamic non-batch sizes, shapes with
 // no usable tile) are left untouched for convert-linalg-to-loops.
@@ -847,31 +853,64 @@ FailureOr<SmallVector<Value>> emitConvKernel(OpBuilder &b, linalg::LinalgOp op,
 // Column panels of matmul right-hand sides.
 //===----------------------------------------------------------------------===//
 
-/// A matmul right-hand side [batch..., K, N] stored as column panels
-/// [batch][N/Nt][K][Nt] (one flat tensor), so that a kernel reads the Nt
-/// columns of its tile contiguously, one k after the other.
+/// An operand of a matmul seen as panels of `nt` lanes along K, in one flat
+/// tensor: a right-hand side [batch..., K, N] as N/Nt column panels, a
+/// left-hand side [batch..., M, K] as M/Mt row panels. Element (batch bt,
+/// panel j, k, lane t) is at bt * batchStride + j * panelStride +
+/// k * kStride + t * laneStride. Packed panels are [batch][count][K][nt]
+/// (a kernel reads the nt values of one k contiguously); a row-major B
+/// read in place has kStride N and panelStride nt.
 struct Panels {
   Value flat;
   int64_t k = 0, nt = 0, count = 0;
+  int64_t batchStride = 0, panelStride = 0, kStride = 0, laneStride = 1;
   /// Where the matmul operand recorded with these panels starts along K.
   int64_t kOffset = 0;
+
+  static Panels packed(Value flat, int64_t k, int64_t nt, int64_t count) {
+    Panels p;
+    p.flat = flat;
+    p.k = k;
+    p.nt = nt;
+    p.count = count;
+    p.batchStride = count * k * nt;
+    p.panelStride = k * nt;
+    p.kStride = nt;
+    return p;
+  }
 };
 
-/// The flat index of element (batch bt, k, panel j) of `p`:
-/// ((bt * count + j) * K + k) * Nt.
+/// The flat index of (batch bt, panel j, k, lane 0) of `p`.
 Value panelIndex(OpBuilder &b, Location loc, const Panels &p, Value bt,
                  Value panel, Value k) {
-  Value row = arith::AddIOp::create(
+  auto times = [&](Value v, int64_t c) -> Value {
+    return arith::MulIOp::create(b, loc, v, constIndex(b, loc, c));
+  };
+  return arith::AddIOp::create(
       b, loc,
-      arith::MulIOp::create(
-          b, loc,
-          arith::AddIOp::create(
-              b, loc,
-              arith::MulIOp::create(b, loc, bt, constIndex(b, loc, p.count)),
-              panel),
-          constIndex(b, loc, p.k)),
-      k);
-  return arith::MulIOp::create(b, loc, row, constIndex(b, loc, p.nt));
+      arith::AddIOp::create(b, loc, times(bt, p.batchStride),
+                            times(panel, p.panelStride)),
+      times(k, p.kStride));
+}
+
+/// `matrix` [batch..., K, N] flattened (free) and read in place as
+/// column panels of Nt.
+Panels panelsInPlace(OpBuilder &b, Location loc, Value matrix, int64_t nt) {
+  auto type = cast<RankedTensorType>(matrix.getType());
+  int64_t rank = type.getRank();
+  Panels p;
+  p.k = type.getDimSize(rank - 2);
+  int64_t n = type.getDimSize(rank - 1);
+  p.nt = nt;
+  p.count = n / nt;
+  p.batchStride = p.k * n;
+  p.panelStride = nt;
+  p.kStride = n;
+  ReassociationIndices all(llvm::seq<int64_t>(0, rank).begin(),
+                           llvm::seq<int64_t>(0, rank).end());
+  p.flat = tensor::CollapseShapeOp::create(
+      b, loc, matrix, SmallVector<ReassociationIndices>{all});
+  return p;
 }
 
 /// Packs matmul right-hand sides into column panels: constants at compile
@@ -924,20 +963,15 @@ public:
       return *p;
     auto type = cast<RankedTensorType>(matrix.getType());
     int64_t rank = type.getRank();
-    Panels p;
-    p.k = type.getDimSize(rank - 2);
-    p.nt = nt;
-    p.count = type.getDimSize(rank - 1) / nt;
-    Type elt = type.getElementType();
-    if (p.count == 1) {
+    if (type.getDimSize(rank - 1) == nt) {
       // One panel per batch: the row-major matrix is already in order.
-      ReassociationIndices all(llvm::seq<int64_t>(0, rank).begin(),
-                               llvm::seq<int64_t>(0, rank).end());
-      p.flat = tensor::CollapseShapeOp::create(
-          b, loc, matrix, SmallVector<ReassociationIndices>{all});
+      Panels p = panelsInPlace(b, loc, matrix, nt);
       record(matrix, nt, p);
       return p;
     }
+    Panels p = Panels::packed(Value(), type.getDimSize(rank - 2), nt,
+                              type.getDimSize(rank - 1) / nt);
+    Type elt = type.getElementType();
     int64_t perPanel = p.k * nt;
     OpFoldResult batch = rank == 3 ? tensor::getMixedSize(b, loc, matrix, 0)
                                    : OpFoldResult(b.getIndexAttr(1));
@@ -1012,12 +1046,11 @@ public:
       return *p;
     auto type = cast<RankedTensorType>(matrix.getType());
     int64_t rank = type.getRank();
-    Panels p;
-    p.k = type.getDimSize(rank - 1);
-    p.nt = mt;
-    p.count = type.getDimSize(rank - 2) / mt;
+    Panels p = Panels::packed(Value(), type.getDimSize(rank - 1), mt,
+                              type.getDimSize(rank - 2) / mt);
     Type elt = type.getElementType();
     if (mt == 1) {
+      // Rows of one: the row-major matrix is already in order.
       ReassociationIndices all(llvm::seq<int64_t>(0, rank).begin(),
                                llvm::seq<int64_t>(0, rank).end());
       p.flat = tensor::CollapseShapeOp::create(
@@ -1100,11 +1133,8 @@ private:
     auto type = cast<RankedTensorType>(matrix.getType());
     int64_t rank = type.getRank();
     int64_t batch = rank == 3 ? type.getDimSize(0) : 1;
-    Panels p;
-    p.k = type.getDimSize(rank - 2);
-    p.nt = nt;
     int64_t n = type.getDimSize(rank - 1);
-    p.count = n / nt;
+    Panels p = Panels::packed(Value(), type.getDimSize(rank - 2), nt, n / nt);
     // Source (bt, k, j * nt + t) goes to ((bt * count + j) * K + k) * nt + t.
     auto target = [&](int64_t i) {
       int64_t col = i % n, k = (i / n) % p.k, bt = i / (n * p.k);
@@ -1264,8 +1294,8 @@ Value emitBlockedPartial(OpBuilder &b, Location loc, const BlockPlan &p,
                                              int64_t, Value kk, int64_t) {
                       Value at = arith::AddIOp::create(
                           bb, l, base,
-                          arith::MulIOp::create(bb, l, kk,
-                                                constIndex(bb, l, p.nt)));
+                          arith::MulIOp::create(
+                              bb, l, kk, constIndex(bb, l, panels.kStride)));
                       return readRow(bb, l, panels.flat, {at}, p.nt, 1);
                     };
                     // A's row panel of this tile: Mt values per k.
@@ -1281,9 +1311,10 @@ Value emitBlockedPartial(OpBuilder &b, Location loc, const BlockPlan &p,
                           bb, l, aBase,
                           arith::AddIOp::create(
                               bb, l,
-                              arith::MulIOp::create(bb, l, kk,
-                                                    constIndex(bb, l, p.mt)),
-                              constIndex(bb, l, r)));
+                              arith::MulIOp::create(
+                                  bb, l, kk,
+                                  constIndex(bb, l, aRows.kStride)),
+                              constIndex(bb, l, r * aRows.laneStride)));
                       return readBroadcast(bb, l, aRows.flat, {at}, p.nt);
                     };
                     acc = emitAccumulation(b3, l3, spec, acc);
@@ -1339,8 +1370,7 @@ emitMatmulKernel(OpBuilder &b, linalg::LinalgOp op, const Group &g,
       slice.getSourceType().getRank() == rank)
     panels = packer.lookup(b, slice.getSource(), g.width, packWeights);
   if (panels) {
-    // The tile's columns are one panel, read at
-    // ((bt * count + n0 / Nt) * K + kOffset + k0 + k) * Nt.
+    // The tile's columns are panel n0 / Nt, read from k = kOffset + k0.
     Value bt = rank == 3 ? sliceOffset(b, loc, slice, 0) : constIndex(b, loc, 0);
     Value k0 = arith::AddIOp::create(b, loc, sliceOffset(b, loc, slice, rank - 2),
                                      constIndex(b, loc, panels->kOffset));
@@ -1349,11 +1379,12 @@ emitMatmulKernel(OpBuilder &b, linalg::LinalgOp op, const Group &g,
                                          constIndex(b, loc, g.width));
     Value base = panelIndex(b, loc, *panels, bt, panel, k0);
     Value flat = panels->flat;
+    int64_t kStride = panels->kStride;
     spec.vectorOperand = [=](OpBuilder &bb, Location l, int64_t, Value kk,
                              int64_t) {
       Value at = arith::AddIOp::create(
           bb, l, base,
-          arith::MulIOp::create(bb, l, kk, constIndex(bb, l, g.width)));
+          arith::MulIOp::create(bb, l, kk, constIndex(bb, l, kStride)));
       return readRow(bb, l, flat, {at}, g.width, 1);
     };
   } else {
@@ -1371,8 +1402,7 @@ emitMatmulKernel(OpBuilder &b, linalg::LinalgOp op, const Group &g,
       aSlice.getSourceType().getRank() == rank)
     rowPanels = packer.lookupRows(aSlice.getSource(), g.rows);
   if (rowPanels) {
-    // The tile's rows are one row panel, read at
-    // ((bt * count + m0 / Mt) * K + kOffset + k0 + k) * Mt + row.
+    // The tile's rows are row panel m0 / Mt, read from k = kOffset + k0.
     Value bt =
         rank == 3 ? sliceOffset(b, loc, aSlice, 0) : constIndex(b, loc, 0);
     Value k0 = arith::AddIOp::create(b, loc,
@@ -1383,13 +1413,14 @@ emitMatmulKernel(OpBuilder &b, linalg::LinalgOp op, const Group &g,
         constIndex(b, loc, g.rows));
     Value base = panelIndex(b, loc, *rowPanels, bt, panel, k0);
     Value flat = rowPanels->flat;
+    int64_t kStride = rowPanels->kStride, laneStride = rowPanels->laneStride;
     spec.broadcastOperand = [=](OpBuilder &bb, Location l, int64_t row,
                                 Value kk, int64_t) {
       Value at = arith::AddIOp::create(
           bb, l, base,
           arith::AddIOp::create(
-              bb, l, arith::MulIOp::create(bb, l, kk, constIndex(bb, l, g.rows)),
-              constIndex(bb, l, row)));
+              bb, l, arith::MulIOp::create(bb, l, kk, constIndex(bb, l, kStride)),
+              constIndex(bb, l, row * laneStride)));
       return readBroadcast(bb, l, flat, {at}, g.width);
     };
   } else {
@@ -1520,8 +1551,10 @@ struct QCTileAndVectorizePass
   }
 
   /// Cache-blocks a large matmul: with static M, N and K, K larger than
-  /// one K block and at least 4 register tiles per M block, B is packed
-  /// into column panels (at compile time when it is a constant), the
+  /// one K block, B larger than two B blocks and at least 4 register tiles
+  /// per M block, B is packed into column panels (at compile time when it
+  /// is a constant; read in place when M is too small to amortize a copy)
+  /// and A into row panels, the
   /// blocked loops of emitBlockedPartial accumulate K blocks [0, kp), and
   /// the op becomes a matmul over [kp, K) starting from that partial sum,
   /// which is then tiled like any matmul (fusing the epilogue) and reads
@@ -1562,12 +1595,8 @@ struct QCTileAndVectorizePass
     if (p.mb / p.mt < 4)
       return false;
     // A B that fits in L2 (two B blocks: 1 MiB with the default blocks) is
-    // read from there by the plain kernels; packing
-    // B at run time (a pass over B) pays off only over enough rows.
-    int64_t bBytes = p.k * p.n * bytes;
-    if (bBytes <= 2 * p.kc * ncMax * bytes ||
-        (!(packWeights && PanelPacker::isPackableConstant(bm, p.nt)) &&
-         p.m < kMinPackedRows))
+    // read from there by the plain kernels.
+    if (p.k * p.n * bytes <= 2 * p.kc * ncMax * bytes)
       return false;
     p.kp = p.kc * ((p.k - 1) / p.kc);
 
@@ -1579,8 +1608,15 @@ struct QCTileAndVectorizePass
       fillValue = fill.getDpsInputOperand(0)->get();
       dest = fill.getDpsInitOperand(0)->get();
     }
-    Panels bPanels =
-        panels.packAtRunTime(rewriter, loc, bm, p.nt, packWeights);
+    // B is packed at compile time when it is a constant, at run time when
+    // M has enough rows to amortize the copy, else read in place (its rows
+    // N apart), still in blocks.
+    Panels bPanels;
+    if ((packWeights && PanelPacker::isPackableConstant(bm, p.nt)) ||
+        p.m >= kMinPackedRows)
+      bPanels = panels.packAtRunTime(rewriter, loc, bm, p.nt, packWeights);
+    else
+      bPanels = panelsInPlace(rewriter, loc, bm, p.nt);
     Panels aRows = panels.packRowsAtRunTime(rewriter, loc, a, p.mt);
     Value partial =
         emitBlockedPartial(rewriter, loc, p, aRows, bPanels, dest, fillValue);

@@ -107,7 +107,19 @@ def QCTileAndVectorizePass
     rows (a transpose) is tiled alone and vectorized by `linalg::vectorize`.
     A constant `conv_2d_nchw_fchw` filter is pre-packed at compile time into
     `[F/Ft][C][KH][KW][Ft]` (`pack-weights`), so the weights of a tile are
-    read in order. Accumulation follows the order of the loop lowering
+    read in order; a constant matmul right-hand side into column panels
+    `[N/Nt][K][Nt]`, its tiles then running N-outer.
+
+    Large matmuls are cache-blocked first (static M, N, K; K > `block-k`;
+    B larger than two `block-k` x `block-n` blocks; at least 4 register
+    tiles per M block): B is packed into column panels (at run time when it
+    is not a constant and M has at least 256 rows, else read in place) and
+    A into row panels `[M/Mt][K][Mt]`, an `scf.forall` over output blocks
+    (<= 128 rows x
+    <= `block-n` columns) accumulates all but the last K block in K blocks
+    of `block-k` (B block in L2, A panel in L1, register tiles inside), and
+    the last K block is left as a matmul on slices, initialized with that
+    partial sum, which is then tiled as above with its epilogue fused. Accumulation follows the order of the loop lowering
     (channels, then filter rows and columns; K for matmuls) with fused
     multiply-adds, so results match `convert-linalg-to-loops` up to the
     rounding of the multiply.

@@ -21,14 +21,15 @@ U = 2.0 ** -24
 
 # gemm_chain: A [333 x 1001] x B [1001 x 700] + bias, ReLU, + residual.
 #   333 = 3 * 3 * 37 rows, 700 = 14 panels of 50 columns, K = 3 * 256 + 233.
-# batched: [?, 264, 1100] x [?, 1100, 260] (a dynamic batch of 2; 4-row
-#   tiles of 52 columns, K blocks of 256 and a last one of 76).
+# batched: [?, 132, 1100] x [?, 1100, 260] (a dynamic batch of 2; 4-row
+#   tiles of 52 columns, K blocks of 256 and a last one of 76; fewer than
+#   256 rows, so B is read in place).
 # fc_const: A [64 x 300] x a constant [300 x 160] + bias, and the same
 #   constant for a dynamic number of rows: packed at compile time; the
 #   first is blocked when the blocks are small enough (B is larger than
 #   two B blocks), the second never (M is dynamic).
 M1, K1, N1 = 333, 1001, 700
-B2, M2, K2, N2 = 2, 264, 1100, 260
+B2, M2, K2, N2 = 2, 132, 1100, 260
 M3, K3, N3, R3 = 64, 300, 160, 5
 
 
