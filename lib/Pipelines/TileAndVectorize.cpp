@@ -929,7 +929,17 @@ public:
       return it->second;
     if (!pack || !isPackableConstant(operand, nt))
       return std::nullopt;
-    std::optional<Panels> p = packConstant(builder, operand, nt);
+    std::optional<Panels> p;
+    auto type = cast<RankedTensorType>(operand.getType());
+    if (type.getDimSize(type.getRank() - 1) == nt) {
+      // One panel: the constant is already in order, read through a flat
+      // view.
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointAfterValue(operand);
+      p = panelsInPlace(builder, operand.getLoc(), operand, nt);
+    } else {
+      p = packConstant(builder, operand, nt);
+    }
     if (p)
       panels[key] = *p;
     return p;
