@@ -953,8 +953,8 @@ public:
         type.getDimSize(type.getRank() - 1) % nt != 0)
       return false;
     auto cst = operand.getDefiningOp<arith::ConstantOp>();
-    return cst && isa<DenseFPElementsAttr, DenseResourceElementsAttr>(
-                      cst.getValue());
+    return cst &&
+           isa<DenseFPElementsAttr, DenseResourceElementsAttr>(cst.getValue());
   }
 
   bool has(Value operand, int64_t nt) const {
@@ -989,12 +989,11 @@ public:
     if (auto c = getConstantIntValue(batch))
       total = b.getIndexAttr(*c * p.count * perPanel);
     else
-      total = arith::MulIOp::create(
-                  b, loc, cast<Value>(batch),
-                  constIndex(b, loc, p.count * perPanel))
+      total = arith::MulIOp::create(b, loc, cast<Value>(batch),
+                                    constIndex(b, loc, p.count * perPanel))
                   .getResult();
-    Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<OpFoldResult>{total},
-                                          elt);
+    Value empty =
+        tensor::EmptyOp::create(b, loc, ArrayRef<OpFoldResult>{total}, elt);
     auto forall = scf::ForallOp::create(
         b, loc, ArrayRef<OpFoldResult>{batch, b.getIndexAttr(p.count)},
         ValueRange{empty}, std::nullopt);
@@ -1019,15 +1018,15 @@ public:
           idx.push_back(column);
           Value row = readRow(bb, l, matrix, idx, nt, 1);
           Value at = arith::MulIOp::create(bb, l, kk, constIndex(bb, l, nt));
-          Value written = vector::TransferWriteOp::create(
-                              bb, l, row, args[0], ValueRange{at},
-                              ArrayRef<bool>{true})
+          Value written = vector::TransferWriteOp::create(bb, l, row, args[0],
+                                                          ValueRange{at},
+                                                          ArrayRef<bool>{true})
                               .getResult();
           scf::YieldOp::create(bb, l, written);
         });
     b.setInsertionPointToStart(forall.getTerminator().getBody());
-    tensor::ParallelInsertSliceOp::create(b, loc, loop.getResult(0), out,
-                                          offs, sizes, strides);
+    tensor::ParallelInsertSliceOp::create(b, loc, loop.getResult(0), out, offs,
+                                          sizes, strides);
     p.flat = forall.getResult(0);
     record(matrix, nt, p);
     return p;
@@ -1105,8 +1104,8 @@ public:
       Value tile = vector::TransferReadOp::create(
           bb, l, VectorType::get({mt, chunk}, elt), matrix, idx, pad,
           ArrayRef<bool>{true, true});
-      Value t = vector::TransposeOp::create(bb, l, tile,
-                                            ArrayRef<int64_t>{1, 0});
+      Value t =
+          vector::TransposeOp::create(bb, l, tile, ArrayRef<int64_t>{1, 0});
       Value flat = vector::ShapeCastOp::create(
           bb, l, VectorType::get({chunk * mt}, elt), t);
       Value at = arith::MulIOp::create(bb, l, k0, constIndex(bb, l, mt));
@@ -1200,8 +1199,8 @@ struct BlockPlan {
 ///           scf.for k in [0, Kc)            Nt values of a panel, Mt
 ///                                           broadcasts of A, Mt FMAs
 ///
-/// A and B are read from their panels. The partial sums of a tile go back to the
-/// output block after each K block (the first starts from the fill value).
+/// A and B are read from their panels. The partial sums of a tile go back to
+/// the output block after each K block (the first starts from the fill value).
 Value emitBlockedPartial(OpBuilder &b, Location loc, const BlockPlan &p,
                          const Panels &aRows, const Panels &panels, Value dest,
                          Value fillValue) {
@@ -1234,8 +1233,8 @@ Value emitBlockedPartial(OpBuilder &b, Location loc, const BlockPlan &p,
   Value block = tensor::ExtractSliceOp::create(b, loc, blockType, out, offs,
                                                sizes, strides);
   auto vecType = VectorType::get({p.nt}, elt);
-  Value firstPanel = arith::MulIOp::create(
-      b, loc, jb, constIndex(b, loc, p.nc / p.nt));
+  Value firstPanel =
+      arith::MulIOp::create(b, loc, jb, constIndex(b, loc, p.nc / p.nt));
 
   auto kLoop = scf::ForOp::create(
       b, loc, constIndex(b, loc, 0), constIndex(b, loc, p.kp),
@@ -1256,10 +1255,9 @@ Value emitBlockedPartial(OpBuilder &b, Location loc, const BlockPlan &p,
                   ValueRange{mArgs[0]},
                   [&](OpBuilder &b3, Location l3, Value jj, ValueRange nArgs) {
                     Value tile = nArgs[0];
-                    Value col = arith::MulIOp::create(
-                        b3, l3, jj, constIndex(b3, l3, p.nt));
-                    auto rowIndex = [&](OpBuilder &bb, Location l,
-                                        int64_t r) {
+                    Value col = arith::MulIOp::create(b3, l3, jj,
+                                                      constIndex(b3, l3, p.nt));
+                    auto rowIndex = [&](OpBuilder &bb, Location l, int64_t r) {
                       return arith::AddIOp::create(bb, l, mt,
                                                    constIndex(bb, l, r))
                           .getResult();
@@ -1267,9 +1265,8 @@ Value emitBlockedPartial(OpBuilder &b, Location loc, const BlockPlan &p,
                     auto readTile = [&](OpBuilder &bb, Location l) {
                       SmallVector<Value> rows;
                       for (int64_t r = 0; r < p.mt; ++r)
-                        rows.push_back(readRow(bb, l, tile,
-                                               {rowIndex(bb, l, r), col},
-                                               p.nt, 1));
+                        rows.push_back(readRow(
+                            bb, l, tile, {rowIndex(bb, l, r), col}, p.nt, 1));
                       return rows;
                     };
                     SmallVector<Value> acc;
@@ -1300,8 +1297,8 @@ Value emitBlockedPartial(OpBuilder &b, Location loc, const BlockPlan &p,
                     spec.loopCount = p.kc;
                     spec.combine = KernelSpec::Combine::Fma;
                     spec.rowShared = true;
-                    spec.vectorOperand = [&](OpBuilder &bb, Location l,
-                                             int64_t, Value kk, int64_t) {
+                    spec.vectorOperand = [&](OpBuilder &bb, Location l, int64_t,
+                                             Value kk, int64_t) {
                       Value at = arith::AddIOp::create(
                           bb, l, base,
                           arith::MulIOp::create(
@@ -1309,21 +1306,19 @@ Value emitBlockedPartial(OpBuilder &b, Location loc, const BlockPlan &p,
                       return readRow(bb, l, panels.flat, {at}, p.nt, 1);
                     };
                     // A's row panel of this tile: Mt values per k.
-                    Value aBase = panelIndex(
-                        b3, l3, aRows, bt,
-                        arith::DivUIOp::create(b3, l3, row0,
-                                               constIndex(b3, l3, p.mt)),
-                        kc);
+                    Value aBase =
+                        panelIndex(b3, l3, aRows, bt,
+                                   arith::DivUIOp::create(
+                                       b3, l3, row0, constIndex(b3, l3, p.mt)),
+                                   kc);
                     spec.broadcastOperand = [&](OpBuilder &bb, Location l,
-                                                int64_t r, Value kk,
-                                                int64_t) {
+                                                int64_t r, Value kk, int64_t) {
                       Value at = arith::AddIOp::create(
                           bb, l, aBase,
                           arith::AddIOp::create(
                               bb, l,
                               arith::MulIOp::create(
-                                  bb, l, kk,
-                                  constIndex(bb, l, aRows.kStride)),
+                                  bb, l, kk, constIndex(bb, l, aRows.kStride)),
                               constIndex(bb, l, r * aRows.laneStride)));
                       return readBroadcast(bb, l, aRows.flat, {at}, p.nt);
                     };
@@ -1376,17 +1371,18 @@ emitMatmulKernel(OpBuilder &b, linalg::LinalgOp op, const Group &g,
   spec.rowShared = true;
   std::optional<Panels> panels;
   auto slice = bMat.getDefiningOp<tensor::ExtractSliceOp>();
-  if (slice && slice.hasUnitStride() &&
-      slice.getSourceType().getRank() == rank)
+  if (slice && slice.hasUnitStride() && slice.getSourceType().getRank() == rank)
     panels = packer.lookup(b, slice.getSource(), g.width, packWeights);
   if (panels) {
     // The tile's columns are panel n0 / Nt, read from k = kOffset + k0.
-    Value bt = rank == 3 ? sliceOffset(b, loc, slice, 0) : constIndex(b, loc, 0);
-    Value k0 = arith::AddIOp::create(b, loc, sliceOffset(b, loc, slice, rank - 2),
-                                     constIndex(b, loc, panels->kOffset));
-    Value panel = arith::DivUIOp::create(b, loc,
-                                         sliceOffset(b, loc, slice, rank - 1),
-                                         constIndex(b, loc, g.width));
+    Value bt =
+        rank == 3 ? sliceOffset(b, loc, slice, 0) : constIndex(b, loc, 0);
+    Value k0 =
+        arith::AddIOp::create(b, loc, sliceOffset(b, loc, slice, rank - 2),
+                              constIndex(b, loc, panels->kOffset));
+    Value panel =
+        arith::DivUIOp::create(b, loc, sliceOffset(b, loc, slice, rank - 1),
+                               constIndex(b, loc, g.width));
     Value base = panelIndex(b, loc, *panels, bt, panel, k0);
     Value flat = panels->flat;
     int64_t kStride = panels->kStride;
@@ -1415,12 +1411,12 @@ emitMatmulKernel(OpBuilder &b, linalg::LinalgOp op, const Group &g,
     // The tile's rows are row panel m0 / Mt, read from k = kOffset + k0.
     Value bt =
         rank == 3 ? sliceOffset(b, loc, aSlice, 0) : constIndex(b, loc, 0);
-    Value k0 = arith::AddIOp::create(b, loc,
-                                     sliceOffset(b, loc, aSlice, rank - 1),
-                                     constIndex(b, loc, rowPanels->kOffset));
-    Value panel = arith::DivUIOp::create(
-        b, loc, sliceOffset(b, loc, aSlice, rank - 2),
-        constIndex(b, loc, g.rows));
+    Value k0 =
+        arith::AddIOp::create(b, loc, sliceOffset(b, loc, aSlice, rank - 1),
+                              constIndex(b, loc, rowPanels->kOffset));
+    Value panel =
+        arith::DivUIOp::create(b, loc, sliceOffset(b, loc, aSlice, rank - 2),
+                               constIndex(b, loc, g.rows));
     Value base = panelIndex(b, loc, *rowPanels, bt, panel, k0);
     Value flat = rowPanels->flat;
     int64_t kStride = rowPanels->kStride, laneStride = rowPanels->laneStride;
@@ -1429,7 +1425,8 @@ emitMatmulKernel(OpBuilder &b, linalg::LinalgOp op, const Group &g,
       Value at = arith::AddIOp::create(
           bb, l, base,
           arith::AddIOp::create(
-              bb, l, arith::MulIOp::create(bb, l, kk, constIndex(bb, l, kStride)),
+              bb, l,
+              arith::MulIOp::create(bb, l, kk, constIndex(bb, l, kStride)),
               constIndex(bb, l, row * laneStride)));
       return readBroadcast(bb, l, flat, {at}, g.width);
     };
@@ -1598,10 +1595,10 @@ struct QCTileAndVectorizePass
     int64_t ncMax = std::max<int64_t>(1, blockN * 4 / bytes);
     if (p.n % p.nt != 0 || p.m % p.mt != 0 || p.k <= p.kc)
       return false;
-    p.nc = p.nt * largestDivisorAtMost(p.n / p.nt,
-                                       std::max<int64_t>(1, ncMax / p.nt));
-    p.mb = p.mt * largestDivisorAtMost(
-                      p.m / p.mt, std::max<int64_t>(1, kBlockRows / p.mt));
+    p.nc = p.nt *
+           largestDivisorAtMost(p.n / p.nt, std::max<int64_t>(1, ncMax / p.nt));
+    p.mb = p.mt * largestDivisorAtMost(p.m / p.mt,
+                                       std::max<int64_t>(1, kBlockRows / p.mt));
     if (p.mb / p.mt < 4)
       return false;
     // A B that fits in L2 (two B blocks: 1 MiB with the default blocks) is
@@ -1763,8 +1760,9 @@ struct QCTileAndVectorizePass
     // A matmul reading B's column panels: the tiles of one panel (N) run
     // one after the other (M inner), so the panel stays in cache.
     if (g.kind == Kind::Matmul) {
-      Value bOperand =
-          cast<DestinationStyleOpInterface>(g.anchor).getDpsInputOperand(1)->get();
+      Value bOperand = cast<DestinationStyleOpInterface>(g.anchor)
+                           .getDpsInputOperand(1)
+                           ->get();
       if (panels.has(bOperand, g.width) ||
           (packWeights && PanelPacker::isPackableConstant(bOperand, g.width))) {
         int64_t outRank = static_cast<int64_t>(g.outTile.size());
