@@ -1,6 +1,6 @@
 """Module, inputs and numpy reference for qc-tile-and-vectorize-blocked-matmul.test.
 
-  gen DIR        write DIR/blocked.mlir (three functions whose matmuls are
+  gen DIR        write DIR/blocked.mlir (four functions whose matmuls are
                  larger than one cache block, with sizes that are multiples
                  of no block), the inputs DIR/<function>_<i>.npy and the
                  float64 references DIR/<function>_ref<i>.npy with the
@@ -9,8 +9,8 @@
                  compare OUT/result<i>.npy with the reference of function
                  FN, i < N: |out - ref| <= tol, where tol is the a-priori
                  bound of an f32 dot product of length K summed in any
-                 order, K * 2^-24 * (|A| @ |B|), plus the epilogue's
-                 rounding
+                 order, K * 2^-24 * (|A| @ |B|) (2^-53 for f64), plus
+                 the epilogue's rounding
 """
 import os
 import sys
@@ -31,6 +31,9 @@ U = 2.0 ** -24
 M1, K1, N1 = 333, 1001, 700
 B2, M2, K2, N2 = 2, 132, 1100, 260
 M3, K3, N3, R3 = 64, 300, 160, 5
+# f64mm: f64 [40 x 200] x [200 x 48]: blocked with the small blocks only
+#   (K blocks of 32 f64), 5-row tiles of 24 columns, B read in place.
+M4, K4, N4 = 40, 200, 48
 
 
 def fmt(x):
@@ -105,6 +108,15 @@ func.func @fc_const(%a: tensor<{M3}x{K3}xf32>, %bias: tensor<{N3}xf32>, %x: tens
       outs(%f3 : tensor<?x{N3}xf32>) -> tensor<?x{N3}xf32>
   return %r, %y : tensor<{M3}x{N3}xf32>, tensor<?x{N3}xf32>
 }}
+
+func.func @f64mm(%a: tensor<{M4}x{K4}xf64>, %b: tensor<{K4}x{N4}xf64>) -> tensor<{M4}x{N4}xf64> {{
+  %zero = arith.constant 0.0 : f64
+  %e = tensor.empty() : tensor<{M4}x{N4}xf64>
+  %f = linalg.fill ins(%zero : f64) outs(%e : tensor<{M4}x{N4}xf64>) -> tensor<{M4}x{N4}xf64>
+  %mm = linalg.matmul ins(%a, %b : tensor<{M4}x{K4}xf64>, tensor<{K4}x{N4}xf64>)
+      outs(%f : tensor<{M4}x{N4}xf64>) -> tensor<{M4}x{N4}xf64>
+  return %mm : tensor<{M4}x{N4}xf64>
+}}
 """
 
 
@@ -119,12 +131,18 @@ def save_ref(out, name, refs):
         np.save(os.path.join(out, f"{name}_tol{i}.npy"), tol)
 
 
-def product(a, b):
-    """a @ b in float64 and the bound of its f32 rounding error."""
-    a = a.astype(np.float64)
-    b = b.astype(np.float64)
+def product(a, b, u=U):
+    """a @ b in float64 (exact products) and the bound of its rounding
+    error in a type of unit roundoff u."""
+    if u == U:
+        a = a.astype(np.float64)
+        b = b.astype(np.float64)
+        k = a.shape[-1]
+        return a @ b, (k + 1) * u * (np.abs(a) @ np.abs(b))
+    # f64 operands: the reference in extended precision.
+    ref = (a.astype(np.longdouble) @ b.astype(np.longdouble))
     k = a.shape[-1]
-    return a @ b, (k + 1) * U * (np.abs(a) @ np.abs(b))
+    return ref.astype(np.float64), (k + 1) * u * (np.abs(a) @ np.abs(b))
 
 
 def gen(out):
@@ -148,6 +166,10 @@ def gen(out):
     y, ytol = product(x, w)
     save_ref(out, "fc_const", [(mm + bias, tol + 2 * U * (np.abs(mm) + np.abs(bias))), (y, ytol)])
 
+    a, b = rng.standard_normal((M4, K4)), rng.standard_normal((K4, N4))
+    save(out, "f64mm", [a, b])
+    save_ref(out, "f64mm", [product(a, b, 2.0 ** -53)])
+
     with open(os.path.join(out, "blocked.mlir"), "w") as f:
         f.write(module(w))
 
@@ -158,8 +180,9 @@ def check(ref_dir, out_dir, name, n):
         got = np.load(os.path.join(out_dir, f"result{i}.npy"))
         ref = np.load(os.path.join(ref_dir, f"{name}_ref{i}.npy"))
         tol = np.load(os.path.join(ref_dir, f"{name}_tol{i}.npy"))
-        if got.shape != ref.shape or got.dtype != np.float32:
-            print(f"result{i}: shape/dtype {got.shape} {got.dtype} != {ref.shape} float32")
+        want = np.float64 if name == "f64mm" else np.float32
+        if got.shape != ref.shape or got.dtype != want:
+            print(f"result{i}: shape/dtype {got.shape} {got.dtype} != {ref.shape} {want.__name__}")
             ok = False
             continue
         diff = np.abs(got.astype(np.float64) - ref)
