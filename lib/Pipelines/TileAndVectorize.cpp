@@ -77,6 +77,8 @@ struct Group {
   SmallVector<int64_t> outTile;
   /// Kernel parameters (convolution-like anchors).
   int64_t rows = 0, width = 0;
+  /// Lanes of one vector register for the element type.
+  int64_t lanes = 0;
 
   Operation *root() const { return chain.empty() ? anchor : chain.back(); }
 };
@@ -288,6 +290,7 @@ private:
       return std::nullopt;
     Group g;
     g.kind = kind;
+    g.lanes = lane;
     g.anchor = op;
     g.rows = rows;
     g.width = width;
@@ -318,7 +321,11 @@ private:
       return std::nullopt;
     // A batch dimension and M may be dynamic: they are tiled by 1.
     int64_t lane = lanes(elt);
-    int64_t width = n <= 4 * lane ? n : largestDivisorAtMost(n, 4 * lane);
+    // One row (a matrix-vector product): every accumulator runs along N, so
+    // that each k reads a longer stretch of B's row.
+    int64_t maxWidth =
+        (m == 1 ? std::max<int64_t>(4, accumulators) : 4) * lane;
+    int64_t width = n <= maxWidth ? n : largestDivisorAtMost(n, maxWidth);
     if (width < 4)
       return std::nullopt;
     int64_t rows = 1;
@@ -327,6 +334,7 @@ private:
           m, std::max<int64_t>(1, accumulators / registersFor(width, elt)));
     Group g;
     g.kind = Kind::Matmul;
+    g.lanes = lane;
     g.anchor = op;
     g.rows = rows;
     g.width = width;
@@ -469,6 +477,8 @@ private:
 /// iterations and `taps` unrolled taps per iteration.
 struct KernelSpec {
   int64_t rows, width, loopCount, taps;
+  /// Lanes of a vector register (0: unknown).
+  int64_t lanes = 0;
   enum class Combine { Fma, Max, Add } combine;
   /// The vector operand for (row, loop index, tap); `rowShared` when it does
   /// not depend on the row (then it is read once per tap).
@@ -551,13 +561,77 @@ SmallVector<Value> emitAccumulation(OpBuilder &b, Location loc,
   };
   if (spec.loopCount == 1)
     return body(b, loc, constIndex(b, loc, 0), acc);
+  // Rows wider than a register but not a whole number of registers
+  // (vector<60xf32>) are carried by the loop as register-sized pieces: LLVM
+  // splits a loop-carried vector of such a size badly (element by element,
+  // through the stack).
+  SmallVector<std::pair<int64_t, int64_t>> pieces;
+  if (spec.lanes > 0 && spec.width > spec.lanes &&
+      spec.width % spec.lanes != 0)
+    for (int64_t off = 0; off < spec.width; off += spec.lanes)
+      pieces.push_back({off, std::min(spec.lanes, spec.width - off)});
+  if (pieces.empty()) {
+    auto loop = scf::ForOp::create(
+        b, loc, constIndex(b, loc, 0), constIndex(b, loc, spec.loopCount),
+        constIndex(b, loc, 1), acc,
+        [&](OpBuilder &bb, Location l, Value iv, ValueRange args) {
+          scf::YieldOp::create(bb, l, body(bb, l, iv, args));
+        });
+    return SmallVector<Value>(loop.getResults());
+  }
+  auto extract = [&](OpBuilder &bb, Location l, Value v,
+                     std::pair<int64_t, int64_t> piece) -> Value {
+    return vector::ExtractStridedSliceOp::create(bb, l, v, {piece.first},
+                                                 {piece.second}, {1});
+  };
+  SmallVector<Value> init;
+  for (Value row : acc)
+    for (auto piece : pieces)
+      init.push_back(extract(b, loc, row, piece));
   auto loop = scf::ForOp::create(
       b, loc, constIndex(b, loc, 0), constIndex(b, loc, spec.loopCount),
-      constIndex(b, loc, 1), acc,
+      constIndex(b, loc, 1), init,
       [&](OpBuilder &bb, Location l, Value iv, ValueRange args) {
-        scf::YieldOp::create(bb, l, body(bb, l, iv, args));
+        SmallVector<Value> accs(args.begin(), args.end());
+        for (int64_t tap = 0; tap < spec.taps; ++tap) {
+          Value shared;
+          if (spec.rowShared)
+            shared = spec.vectorOperand(bb, l, 0, iv, tap);
+          for (int64_t r = 0; r < spec.rows; ++r) {
+            Value x = shared ? shared : spec.vectorOperand(bb, l, r, iv, tap);
+            Value w;
+            if (spec.combine == KernelSpec::Combine::Fma)
+              w = spec.broadcastOperand(bb, l, r, iv, tap);
+            for (auto [i, piece] : llvm::enumerate(pieces)) {
+              Value &a = accs[r * pieces.size() + i];
+              Value xs = extract(bb, l, x, piece);
+              switch (spec.combine) {
+              case KernelSpec::Combine::Fma:
+                a = vector::FMAOp::create(bb, l, xs, extract(bb, l, w, piece),
+                                          a);
+                break;
+              case KernelSpec::Combine::Max:
+                a = arith::MaximumFOp::create(bb, l, a, xs);
+                break;
+              case KernelSpec::Combine::Add:
+                a = arith::AddFOp::create(bb, l, a, xs);
+                break;
+              }
+            }
+          }
+        }
+        scf::YieldOp::create(bb, l, accs);
       });
-  return SmallVector<Value>(loop.getResults());
+  SmallVector<Value> rows;
+  for (int64_t r = 0; r < spec.rows; ++r) {
+    Value row = acc[r];
+    for (auto [i, piece] : llvm::enumerate(pieces))
+      row = vector::InsertStridedSliceOp::create(
+          b, loc, loop.getResult(r * pieces.size() + i), row,
+          ArrayRef<int64_t>{piece.first}, ArrayRef<int64_t>{1});
+    rows.push_back(row);
+  }
+  return rows;
 }
 
 /// A tile seen as rows: every dimension but the last indexes a row, the
@@ -761,6 +835,7 @@ FailureOr<SmallVector<Value>> emitConvKernel(OpBuilder &b, linalg::LinalgOp op,
   KernelSpec spec;
   spec.rows = g.rows;
   spec.width = g.width;
+  spec.lanes = g.lanes;
   spec.taps = kh * kw;
   auto tapRow = [=](int64_t tap) { return (tap / kw) * dh; };
   auto tapCol = [=](int64_t tap) { return (tap % kw) * dw; };
@@ -1183,7 +1258,7 @@ private:
 /// Mt x Nt inside.
 struct BlockPlan {
   int64_t rank = 2, m = 0, n = 0, k = 0;
-  int64_t mt = 0, nt = 0, mb = 0, nc = 0, kc = 0;
+  int64_t mt = 0, nt = 0, mb = 0, nc = 0, kc = 0, lanes = 0;
   /// The K range [0, kp) accumulated by the blocked loops; [kp, k) is left
   /// to a register-tiled matmul that also applies the fused epilogue.
   int64_t kp = 0;
@@ -1293,6 +1368,7 @@ Value emitBlockedPartial(OpBuilder &b, Location loc, const BlockPlan &p,
                     KernelSpec spec;
                     spec.rows = p.mt;
                     spec.width = p.nt;
+                    spec.lanes = p.lanes;
                     spec.taps = 1;
                     spec.loopCount = p.kc;
                     spec.combine = KernelSpec::Combine::Fma;
@@ -1365,6 +1441,7 @@ emitMatmulKernel(OpBuilder &b, linalg::LinalgOp op, const Group &g,
   KernelSpec spec;
   spec.rows = g.rows;
   spec.width = g.width;
+  spec.lanes = g.lanes;
   spec.taps = 1;
   spec.loopCount = k;
   spec.combine = KernelSpec::Combine::Fma;
@@ -1589,6 +1666,7 @@ struct QCTileAndVectorizePass
     p.k = aType.getDimSize(rank - 1);
     p.mt = g->rows;
     p.nt = g->width;
+    p.lanes = g->lanes;
     // Sizes in f32 elements: a wider type gets proportionally fewer.
     int64_t bytes = handledFloat(outType).getWidth() / 8;
     p.kc = std::max<int64_t>(1, blockK * 4 / bytes);

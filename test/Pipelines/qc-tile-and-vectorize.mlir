@@ -271,6 +271,21 @@ func.func @matmul_const_b(%a: tensor<?x2xf32>) -> tensor<?x128xf32> {
 
 // -----
 
+// One row (a matrix-vector product): all 16 accumulators run along N, so
+// each k reads 256 contiguous values of B (1 KB) instead of 64.
+// CHECK-LABEL: func.func @matvec
+// CHECK:         scf.forall (%{{.*}}) = (0) to (512) step (256)
+// CHECK:           scf.for {{.*}} -> (vector<256xf32>)
+// CHECK:             vector.transfer_read {{.*}} : tensor<64x256xf32>, vector<256xf32>
+// CHECK:             vector.fma {{.*}} : vector<256xf32>
+// CHECK-NOT:     linalg.
+func.func @matvec(%a: tensor<1x64xf32>, %b: tensor<64x512xf32>, %init: tensor<1x512xf32>) -> tensor<1x512xf32> {
+  %mm = linalg.matmul ins(%a, %b : tensor<1x64xf32>, tensor<64x512xf32>) outs(%init : tensor<1x512xf32>) -> tensor<1x512xf32>
+  return %mm : tensor<1x512xf32>
+}
+
+// -----
+
 // A standalone elementwise generic: tiles of 4 x 16 in rows of 16.
 // CHECK-LABEL: func.func @elementwise
 // CHECK:         scf.for

@@ -99,9 +99,12 @@ def QCTileAndVectorizePass
 
     OWt is the output width if it takes at most half the accumulators'
     registers, else its largest divisor that does (Nt: the columns if they
-    fit in four registers, else a divisor); Ft (Mt) is the largest divisor of the
+    fit in four registers, else a divisor; with a single row, in all the
+    accumulators); Ft (Mt) is the largest divisor of the
     channel (row) count that keeps the accumulators within `accumulators`
-    registers. The fused generics are applied to the accumulators row by
+    registers. Rows that are not a whole number of registers are carried by
+    the reduction loop as register-sized pieces. The fused generics are
+    applied to the accumulators row by
     row, in registers, and only the last result is written; a fused fill
     becomes the accumulators' initial value. A generic that cannot run along
     rows (a transpose) is tiled alone and vectorized by `linalg::vectorize`.
