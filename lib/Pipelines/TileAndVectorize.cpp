@@ -323,8 +323,7 @@ private:
     int64_t lane = lanes(elt);
     // One row (a matrix-vector product): every accumulator runs along N, so
     // that each k reads a longer stretch of B's row.
-    int64_t maxWidth =
-        (m == 1 ? std::max<int64_t>(4, accumulators) : 4) * lane;
+    int64_t maxWidth = (m == 1 ? std::max<int64_t>(4, accumulators) : 4) * lane;
     int64_t width = n <= maxWidth ? n : largestDivisorAtMost(n, maxWidth);
     if (width < 4)
       return std::nullopt;
@@ -566,8 +565,7 @@ SmallVector<Value> emitAccumulation(OpBuilder &b, Location loc,
   // splits a loop-carried vector of such a size badly (element by element,
   // through the stack).
   SmallVector<std::pair<int64_t, int64_t>> pieces;
-  if (spec.lanes > 0 && spec.width > spec.lanes &&
-      spec.width % spec.lanes != 0)
+  if (spec.lanes > 0 && spec.width > spec.lanes && spec.width % spec.lanes != 0)
     for (int64_t off = 0; off < spec.width; off += spec.lanes)
       pieces.push_back({off, std::min(spec.lanes, spec.width - off)});
   if (pieces.empty()) {
