@@ -156,10 +156,15 @@ def main():
             run([os.path.join(bindir, "quant-translate"), "--import-onnx",
                  onnx_path, "-o", imported])
             lowered = {}
-            variants = [("qc", "--qc-lower-to-llvm")]
+            # One thread: parallel loops run sequentially, without an
+            # OpenMP fork per kernel (quant-runner --num-threads 1 lowers
+            # the same way).
+            omp = "openmp=false" if args.threads == 1 else "openmp=true"
+            lower = f"--qc-lower-to-llvm={omp}"
+            variants = [("qc", lower)]
             if not args.no_loops:
                 variants.insert(0, ("qc_loops",
-                                    "--qc-lower-to-llvm=vectorize=false"))
+                                    f"--qc-lower-to-llvm=vectorize=false {omp}"))
             for key, flag in variants:
                 lowered[key] = os.path.join(tmp, f"{name}.{key}.mlir")
                 run([os.path.join(bindir, "quant-opt"), imported, flag, "-o",
@@ -177,7 +182,7 @@ def main():
                 lowered_q = os.path.join(tmp, name + ".q.ll.mlir")
                 start = time.perf_counter()
                 run([os.path.join(bindir, "quant-opt"), quantized,
-                     "--qc-lower-to-llvm", "-o", lowered_q])
+                     lower, "-o", lowered_q])
                 lower_s = time.perf_counter() - start
                 with open(report) as f:
                     stages = json.load(f)

@@ -392,6 +392,10 @@ QCRun runQC(mlir::MLIRContext &ctx, const std::string &text,
   }
   qc::runner::CompileOptions copts;
   copts.pipeline.runtimeChecks = false;
+  // One thread (bench/run's default): sequential loops, no OpenMP fork per
+  // call, as quant-runner --num-threads 1 compiles them.
+  const char *threads = getenv("OMP_NUM_THREADS");
+  copts.pipeline.openmp = !(threads && llvm::StringRef(threads) == "1");
   qc::runner::JitModule jit(copts);
   if (llvm::Error e = jit.compile(*module)) {
     r.timing.error = "compile: " + llvm::toString(std::move(e)) +

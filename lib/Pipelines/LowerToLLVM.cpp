@@ -98,7 +98,10 @@ void qc::buildLowerToLLVMPipeline(OpPassManager &pm,
 
   // 5c. Parallel loops (the microkernels' row tiles) to OpenMP; the JIT
   //     links libomp when the module uses it (docs/Microkernels.md).
-  pm.addPass(createConvertSCFToOpenMPPass());
+  //     Without openmp they stay scf.parallel, which the SCF to CF
+  //     conversion below runs as sequential loops.
+  if (options.openmp)
+    pm.addPass(createConvertSCFToOpenMPPass());
   // Inlines the memref.alloca_scope it wraps around loop bodies that
   // allocate nothing (the scope would otherwise need a single block after
   // the SCF to CF conversion).
@@ -152,6 +155,7 @@ void qc::registerLowerToLLVMPipeline() {
         options.runtimeChecks = pipeline.runtimeChecks;
         options.vectorize = pipeline.vectorize;
         options.vectorBits = pipeline.vectorBits;
+        options.openmp = pipeline.openmp;
         buildLowerToLLVMPipeline(pm, options);
       });
 }

@@ -12,6 +12,15 @@
 // LLVM: omp.parallel
 // LLVM: omp.wsloop
 
+// Lowered for one thread (openmp=false, what quant-runner --num-threads 1
+// does): the same kernels, their parallel loops sequential, no OpenMP.
+// RUN: quant-opt %s -split-input-file -qc-vectorize-integer-ops -qc-lower-integer-ops -qc-lower-quant -qc-lower-to-llvm=openmp=false | FileCheck %s --check-prefix=NOOMP
+// NOOMP-NOT: omp.
+// NOOMP: llvm.func @fc(
+// NOOMP-NOT: omp.
+// NOOMP: llvm.cond_br
+// NOOMP-NOT: omp.
+
 // SERIAL-NOT: scf.parallel
 // SERIAL: qc.dot_u8s8
 // SERIAL-NOT: scf.parallel

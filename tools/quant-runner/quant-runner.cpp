@@ -79,10 +79,11 @@ cl::opt<int64_t> repeat("repeat",
                         cl::value_desc("N"), cl::init(0), cl::cat(category));
 cl::opt<unsigned> numThreads(
     "num-threads",
-    cl::desc("Threads for the parallel loops of compiled int8 kernels "
-             "(OpenMP, through OMP_NUM_THREADS); default 1, so that timings "
-             "are single-threaded unless asked; 0 keeps the environment's "
-             "OMP_NUM_THREADS (OpenMP's default: all cores)"),
+    cl::desc("Threads for the parallel loops of compiled kernels (OpenMP, "
+             "through OMP_NUM_THREADS); default 1, so that timings are "
+             "single-threaded unless asked: a module lowered here then runs "
+             "its parallel loops sequentially, without OpenMP; 0 keeps the "
+             "environment's OMP_NUM_THREADS (OpenMP's default: all cores)"),
     cl::value_desc("N"), cl::init(1), cl::cat(category));
 cl::opt<unsigned> optLevel("opt-level",
                            cl::desc("LLVM optimization level 0-3"),
@@ -321,6 +322,9 @@ int main(int argc, char **argv) {
   options.keepObject = !dumpObject.empty();
   options.perfJitDump = perfJitDump;
   options.pipeline.runtimeChecks = runtimeChecks;
+  // One thread: no OpenMP fork per kernel (a module already in the LLVM
+  // dialect keeps what it was lowered with).
+  options.pipeline.openmp = numThreads != 1;
   runner::JitModule jit(std::move(options));
   if (Error err = jit.compile(*module))
     return fail(std::move(err));

@@ -46,6 +46,11 @@ struct LowerToLLVMOptions {
   /// host's (512 with AVX-512, 256 with AVX/AVX2, else 128), with as many
   /// accumulators as its register file allows.
   unsigned vectorBits = 0;
+  /// Run parallel loops (the kernels' tiles, scf.parallel) through OpenMP,
+  /// so that the thread count is chosen at run time (OMP_NUM_THREADS);
+  /// false lowers them to sequential loops and the code needs no libomp:
+  /// for single-threaded code, which then pays no OpenMP fork per kernel.
+  bool openmp = true;
 };
 
 /// The same options as textual pass-pipeline options of qc-lower-to-llvm.
@@ -91,6 +96,12 @@ struct LowerToLLVMPipelineOptions
       llvm::cl::desc("Vector register width for qc-tile-and-vectorize "
                      "(64..2048, a power of two); 0 takes the host's"),
       llvm::cl::init(0)};
+  Option<bool> openmp{
+      *this, "openmp",
+      llvm::cl::desc("Run parallel loops through OpenMP (threads chosen at "
+                     "run time); false: sequential loops, no libomp, no "
+                     "fork per kernel (single-threaded code)"),
+      llvm::cl::init(true)};
 };
 
 /// Appends the lowering to `pm`, which must be anchored on builtin.module.
