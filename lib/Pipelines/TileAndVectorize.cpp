@@ -966,6 +966,45 @@ Value panelIndex(OpBuilder &b, Location loc, const Panels &p, Value bt,
       times(k, p.kStride));
 }
 
+/// The run-time packing of `matrix` ([batch..., rows, cols]) into the flat
+/// panels of `p`: an scf.forall over (batch, panel), each iteration filling
+/// the panel's p.k x p.nt slice with `fill(batch index, panel index,
+/// slice)`, which returns the filled slice. Returns the packed tensor.
+Value fillPanels(OpBuilder &b, Location loc, Value matrix, const Panels &p,
+                 function_ref<Value(Value, Value, Value)> fill) {
+  auto type = cast<RankedTensorType>(matrix.getType());
+  int64_t perPanel = p.k * p.nt;
+  OpFoldResult batch = type.getRank() == 3
+                           ? tensor::getMixedSize(b, loc, matrix, 0)
+                           : OpFoldResult(b.getIndexAttr(1));
+  OpFoldResult total;
+  if (auto c = getConstantIntValue(batch))
+    total = b.getIndexAttr(*c * p.count * perPanel);
+  else
+    total = arith::MulIOp::create(b, loc, cast<Value>(batch),
+                                  constIndex(b, loc, p.count * perPanel))
+                .getResult();
+  Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<OpFoldResult>{total},
+                                        type.getElementType());
+  auto forall = scf::ForallOp::create(
+      b, loc, ArrayRef<OpFoldResult>{batch, b.getIndexAttr(p.count)},
+      ValueRange{empty}, std::nullopt);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(forall.getBody());
+  Value bt = forall.getInductionVar(0), panel = forall.getInductionVar(1);
+  Value out = forall.getRegionIterArgs()[0];
+  Value offset = panelIndex(b, loc, p, bt, panel, constIndex(b, loc, 0));
+  SmallVector<OpFoldResult> offs{offset}, sizes{b.getIndexAttr(perPanel)},
+      strides{b.getIndexAttr(1)};
+  Value slice =
+      tensor::ExtractSliceOp::create(b, loc, out, offs, sizes, strides);
+  Value filled = fill(bt, panel, slice);
+  b.setInsertionPointToStart(forall.getTerminator().getBody());
+  tensor::ParallelInsertSliceOp::create(b, loc, filled, out, offs, sizes,
+                                        strides);
+  return forall.getResult(0);
+}
+
 /// `matrix` [batch..., K, N] flattened (free) and read in place as
 /// column panels of Nt.
 Panels panelsInPlace(OpBuilder &b, Location loc, Value matrix, int64_t nt) {
@@ -1054,53 +1093,30 @@ public:
     }
     Panels p = Panels::packed(Value(), type.getDimSize(rank - 2), nt,
                               type.getDimSize(rank - 1) / nt);
-    Type elt = type.getElementType();
-    int64_t perPanel = p.k * nt;
-    OpFoldResult batch = rank == 3 ? tensor::getMixedSize(b, loc, matrix, 0)
-                                   : OpFoldResult(b.getIndexAttr(1));
-    OpFoldResult total;
-    if (auto c = getConstantIntValue(batch))
-      total = b.getIndexAttr(*c * p.count * perPanel);
-    else
-      total = arith::MulIOp::create(b, loc, cast<Value>(batch),
-                                    constIndex(b, loc, p.count * perPanel))
-                  .getResult();
-    Value empty =
-        tensor::EmptyOp::create(b, loc, ArrayRef<OpFoldResult>{total}, elt);
-    auto forall = scf::ForallOp::create(
-        b, loc, ArrayRef<OpFoldResult>{batch, b.getIndexAttr(p.count)},
-        ValueRange{empty}, std::nullopt);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(forall.getBody());
-    Value bt = forall.getInductionVar(0), j = forall.getInductionVar(1);
-    Value out = forall.getRegionIterArgs()[0];
-    Value offset = panelIndex(b, loc, p, bt, j, constIndex(b, loc, 0));
-    SmallVector<OpFoldResult> offs{offset}, sizes{b.getIndexAttr(perPanel)},
-        strides{b.getIndexAttr(1)};
-    Value slice =
-        tensor::ExtractSliceOp::create(b, loc, out, offs, sizes, strides);
-    Value column = arith::MulIOp::create(b, loc, j, constIndex(b, loc, nt));
-    auto loop = scf::ForOp::create(
-        b, loc, constIndex(b, loc, 0), constIndex(b, loc, p.k),
-        constIndex(b, loc, 1), ValueRange{slice},
-        [&](OpBuilder &bb, Location l, Value kk, ValueRange args) {
-          SmallVector<Value> idx;
-          if (rank == 3)
-            idx.push_back(bt);
-          idx.push_back(kk);
-          idx.push_back(column);
-          Value row = readRow(bb, l, matrix, idx, nt, 1);
-          Value at = arith::MulIOp::create(bb, l, kk, constIndex(bb, l, nt));
-          Value written = vector::TransferWriteOp::create(bb, l, row, args[0],
-                                                          ValueRange{at},
-                                                          ArrayRef<bool>{true})
-                              .getResult();
-          scf::YieldOp::create(bb, l, written);
+    p.flat = fillPanels(
+        b, loc, matrix, p, [&](Value bt, Value j, Value slice) -> Value {
+          Value column =
+              arith::MulIOp::create(b, loc, j, constIndex(b, loc, nt));
+          auto loop = scf::ForOp::create(
+              b, loc, constIndex(b, loc, 0), constIndex(b, loc, p.k),
+              constIndex(b, loc, 1), ValueRange{slice},
+              [&](OpBuilder &bb, Location l, Value kk, ValueRange args) {
+                SmallVector<Value> idx;
+                if (rank == 3)
+                  idx.push_back(bt);
+                idx.push_back(kk);
+                idx.push_back(column);
+                Value row = readRow(bb, l, matrix, idx, nt, 1);
+                Value at =
+                    arith::MulIOp::create(bb, l, kk, constIndex(bb, l, nt));
+                Value written = vector::TransferWriteOp::create(
+                                    bb, l, row, args[0], ValueRange{at},
+                                    ArrayRef<bool>{true})
+                                    .getResult();
+                scf::YieldOp::create(bb, l, written);
+              });
+          return loop.getResult(0);
         });
-    b.setInsertionPointToStart(forall.getTerminator().getBody());
-    tensor::ParallelInsertSliceOp::create(b, loc, loop.getResult(0), out, offs,
-                                          sizes, strides);
-    p.flat = forall.getResult(0);
     record(matrix, nt, p);
     return p;
   }
@@ -1140,68 +1156,46 @@ public:
       recordRows(matrix, mt, p);
       return p;
     }
-    int64_t perPanel = p.k * mt;
-    OpFoldResult batch = rank == 3 ? tensor::getMixedSize(b, loc, matrix, 0)
-                                   : OpFoldResult(b.getIndexAttr(1));
-    OpFoldResult total;
-    if (auto c = getConstantIntValue(batch))
-      total = b.getIndexAttr(*c * p.count * perPanel);
-    else
-      total = arith::MulIOp::create(b, loc, cast<Value>(batch),
-                                    constIndex(b, loc, p.count * perPanel))
-                  .getResult();
-    Value empty =
-        tensor::EmptyOp::create(b, loc, ArrayRef<OpFoldResult>{total}, elt);
-    auto forall = scf::ForallOp::create(
-        b, loc, ArrayRef<OpFoldResult>{batch, b.getIndexAttr(p.count)},
-        ValueRange{empty}, std::nullopt);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(forall.getBody());
-    Value bt = forall.getInductionVar(0), i = forall.getInductionVar(1);
-    Value out = forall.getRegionIterArgs()[0];
-    Value offset = panelIndex(b, loc, p, bt, i, constIndex(b, loc, 0));
-    SmallVector<OpFoldResult> offs{offset}, sizes{b.getIndexAttr(perPanel)},
-        strides{b.getIndexAttr(1)};
-    Value slice =
-        tensor::ExtractSliceOp::create(b, loc, out, offs, sizes, strides);
-    Value row0 = arith::MulIOp::create(b, loc, i, constIndex(b, loc, mt));
-    // Mt rows x `chunk` columns from column k0 -> chunk x Mt at k0 * Mt.
-    auto copyChunk = [&](OpBuilder &bb, Location l, Value k0, int64_t chunk,
-                         Value dest) -> Value {
-      SmallVector<Value> idx;
-      if (rank == 3)
-        idx.push_back(bt);
-      idx.push_back(row0);
-      idx.push_back(k0);
-      Value pad = arith::ConstantOp::create(bb, l, bb.getZeroAttr(elt));
-      Value tile = vector::TransferReadOp::create(
-          bb, l, VectorType::get({mt, chunk}, elt), matrix, idx, pad,
-          ArrayRef<bool>{true, true});
-      Value t =
-          vector::TransposeOp::create(bb, l, tile, ArrayRef<int64_t>{1, 0});
-      Value flat = vector::ShapeCastOp::create(
-          bb, l, VectorType::get({chunk * mt}, elt), t);
-      Value at = arith::MulIOp::create(bb, l, k0, constIndex(bb, l, mt));
-      return vector::TransferWriteOp::create(bb, l, flat, dest, ValueRange{at},
-                                             ArrayRef<bool>{true})
-          .getResult();
-    };
-    constexpr int64_t kChunk = 16;
-    int64_t chunk = std::min(p.k, kChunk);
-    int64_t main = p.k - p.k % chunk;
-    auto loop = scf::ForOp::create(
-        b, loc, constIndex(b, loc, 0), constIndex(b, loc, main),
-        constIndex(b, loc, chunk), ValueRange{slice},
-        [&](OpBuilder &bb, Location l, Value k0, ValueRange args) {
-          scf::YieldOp::create(bb, l, copyChunk(bb, l, k0, chunk, args[0]));
+    p.flat = fillPanels(
+        b, loc, matrix, p, [&](Value bt, Value i, Value slice) -> Value {
+          Value row0 = arith::MulIOp::create(b, loc, i, constIndex(b, loc, mt));
+          // Mt rows x `chunk` columns from column k0 -> chunk x Mt at k0 * Mt.
+          auto copyChunk = [&](OpBuilder &bb, Location l, Value k0,
+                               int64_t chunk, Value dest) -> Value {
+            SmallVector<Value> idx;
+            if (rank == 3)
+              idx.push_back(bt);
+            idx.push_back(row0);
+            idx.push_back(k0);
+            Value pad = arith::ConstantOp::create(bb, l, bb.getZeroAttr(elt));
+            Value tile = vector::TransferReadOp::create(
+                bb, l, VectorType::get({mt, chunk}, elt), matrix, idx, pad,
+                ArrayRef<bool>{true, true});
+            Value t = vector::TransposeOp::create(bb, l, tile,
+                                                  ArrayRef<int64_t>{1, 0});
+            Value flat = vector::ShapeCastOp::create(
+                bb, l, VectorType::get({chunk * mt}, elt), t);
+            Value at = arith::MulIOp::create(bb, l, k0, constIndex(bb, l, mt));
+            return vector::TransferWriteOp::create(
+                       bb, l, flat, dest, ValueRange{at}, ArrayRef<bool>{true})
+                .getResult();
+          };
+          constexpr int64_t kChunk = 16;
+          int64_t chunk = std::min(p.k, kChunk);
+          int64_t main = p.k - p.k % chunk;
+          auto loop = scf::ForOp::create(
+              b, loc, constIndex(b, loc, 0), constIndex(b, loc, main),
+              constIndex(b, loc, chunk), ValueRange{slice},
+              [&](OpBuilder &bb, Location l, Value k0, ValueRange args) {
+                scf::YieldOp::create(bb, l,
+                                     copyChunk(bb, l, k0, chunk, args[0]));
+              });
+          Value packed = loop.getResult(0);
+          if (main < p.k)
+            packed =
+                copyChunk(b, loc, constIndex(b, loc, main), p.k - main, packed);
+          return packed;
         });
-    Value packed = loop.getResult(0);
-    if (main < p.k)
-      packed = copyChunk(b, loc, constIndex(b, loc, main), p.k - main, packed);
-    b.setInsertionPointToStart(forall.getTerminator().getBody());
-    tensor::ParallelInsertSliceOp::create(b, loc, packed, out, offs, sizes,
-                                          strides);
-    p.flat = forall.getResult(0);
     recordRows(matrix, mt, p);
     return p;
   }
