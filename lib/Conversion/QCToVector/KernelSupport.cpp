@@ -4,6 +4,7 @@
 #include "qc/Conversion/QuantTypeUtils.h"
 #include "qc/Dialect/QC/Transforms/Numerics.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -111,6 +112,17 @@ Value qc::kernels::constantGlobal(OpBuilder &b, Location loc, ModuleOp module,
     symbols.insert(global);
   }
   return memref::GetGlobalOp::create(b, loc, type, global.getSymName());
+}
+
+Value qc::kernels::prefixMask(OpBuilder &b, Location loc, int64_t lanes,
+                              int64_t count) {
+  SmallVector<bool> bits(lanes, false);
+  for (int64_t l = 0; l < std::min(lanes, count); ++l)
+    bits[l] = true;
+  return arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(VectorType::get({lanes}, b.getI1Type()),
+                             ArrayRef<bool>(bits)));
 }
 
 Value qc::kernels::storageBuffer(OpBuilder &b, Location loc, Value v) {

@@ -88,6 +88,11 @@ mlir::Value constantGlobal(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value storageBuffer(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::Value v);
 
+/// A constant vector<lanes x i1> whose first `count` lanes are true: the
+/// mask of a row tail for masked loads and stores.
+mlir::Value prefixMask(mlir::OpBuilder &b, mlir::Location loc, int64_t lanes,
+                       int64_t count);
+
 /// A fresh 64-byte aligned buffer of `type`'s shape with elements `elt`.
 mlir::Value allocBuffer(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::RankedTensorType type, mlir::Type elt,

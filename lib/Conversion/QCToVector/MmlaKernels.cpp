@@ -381,13 +381,7 @@ Value packActivations(OpBuilder &b, Location loc, const MmlaPlan &plan, Value x,
     int64_t whole = k / kDepth, tail = k % kDepth;
     Value tailMask, pass;
     if (tail) {
-      SmallVector<bool> bits(kDepth, false);
-      for (int64_t l = 0; l < tail; ++l)
-        bits[l] = true;
-      tailMask = arith::ConstantOp::create(
-          b, loc,
-          DenseElementsAttr::get(VectorType::get({kDepth}, b.getI1Type()),
-                                 ArrayRef<bool>(bits)));
+      tailMask = prefixMask(b, loc, kDepth, tail);
       pass = splat(plan.inputOffset ? -128 : 0);
     }
     forLoop(b, loc, im.c(0), rows, 1, {}, [&](Value m, ValueRange) {
@@ -633,13 +627,7 @@ Value packConvInput(OpBuilder &b, Location loc, const MmlaPlan &plan, Value x,
     int64_t tail = w % kDepth, whole = w - tail;
     Value tailMask, zeros;
     if (tail) {
-      SmallVector<bool> bits(kDepth, false);
-      for (int64_t l = 0; l < tail; ++l)
-        bits[l] = true;
-      tailMask = arith::ConstantOp::create(
-          b, loc,
-          DenseElementsAttr::get(VectorType::get({kDepth}, b.getI1Type()),
-                                 ArrayRef<bool>(bits)));
+      tailMask = prefixMask(b, loc, kDepth, tail);
       zeros = arith::ConstantOp::create(
           b, loc, DenseElementsAttr::get(v8i8, b.getI8IntegerAttr(0)));
     }

@@ -850,13 +850,7 @@ struct VectorizeConv2D : KernelPattern<Conv2DOp> {
       int64_t tail = w % 8, whole = w - tail;
       Value tailMask, zeros;
       if (tail) {
-        SmallVector<bool> bits(8, false);
-        for (int64_t l = 0; l < tail; ++l)
-          bits[l] = true;
-        tailMask = arith::ConstantOp::create(
-            b, loc,
-            DenseElementsAttr::get(VectorType::get({8}, b.getI1Type()),
-                                   ArrayRef<bool>(bits)));
+        tailMask = prefixMask(b, loc, 8, tail);
         zeros = arith::ConstantOp::create(
             b, loc, DenseElementsAttr::get(v8i8, b.getI8IntegerAttr(0)));
       }

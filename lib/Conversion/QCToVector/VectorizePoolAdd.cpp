@@ -297,13 +297,7 @@ struct VectorizeGlobalAvgPool : OpRewritePattern<AvgPool2DOp> {
         acc = loop.getResult(0);
       }
       if (tail) {
-        SmallVector<bool> bits(kLanes, false);
-        for (int64_t l = 0; l < tail; ++l)
-          bits[l] = true;
-        Value mask = arith::ConstantOp::create(
-            b, loc,
-            DenseElementsAttr::get(VectorType::get({kLanes}, b.getI1Type()),
-                                   ArrayRef<bool>(bits)));
+        Value mask = prefixMask(b, loc, kLanes, tail);
         Value at = arith::AddIOp::create(b, loc, base,
                                          cIndex(b, loc, fullChunks * kLanes));
         // Masked-off lanes read as 0 and are zero-extended: they add 0.
