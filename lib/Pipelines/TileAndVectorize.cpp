@@ -966,6 +966,22 @@ Value panelIndex(OpBuilder &b, Location loc, const Panels &p, Value bt,
       times(k, p.kStride));
 }
 
+/// The flat index in `p` where a register tile cut out of the packed
+/// operand by `slice` starts: its batch, its panel (the offset along
+/// `panelDim` over the panel width `width`) and its first k (the offset
+/// along `kDim`, plus the panels' kOffset).
+Value tilePanelBase(OpBuilder &b, Location loc, tensor::ExtractSliceOp slice,
+                    const Panels &p, int64_t kDim, int64_t panelDim,
+                    int64_t width) {
+  int64_t rank = slice.getSourceType().getRank();
+  Value bt = rank == 3 ? sliceOffset(b, loc, slice, 0) : constIndex(b, loc, 0);
+  Value k0 = arith::AddIOp::create(b, loc, sliceOffset(b, loc, slice, kDim),
+                                   constIndex(b, loc, p.kOffset));
+  Value panel = arith::DivUIOp::create(
+      b, loc, sliceOffset(b, loc, slice, panelDim), constIndex(b, loc, width));
+  return panelIndex(b, loc, p, bt, panel, k0);
+}
+
 /// The run-time packing of `matrix` ([batch..., rows, cols]) into the flat
 /// panels of `p`: an scf.forall over (batch, panel), each iteration filling
 /// the panel's p.k x p.nt slice with `fill(batch index, panel index,
@@ -1444,15 +1460,8 @@ emitMatmulKernel(OpBuilder &b, linalg::LinalgOp op, const Group &g,
     panels = packer.lookup(b, slice.getSource(), g.width, packWeights);
   if (panels) {
     // The tile's columns are panel n0 / Nt, read from k = kOffset + k0.
-    Value bt =
-        rank == 3 ? sliceOffset(b, loc, slice, 0) : constIndex(b, loc, 0);
-    Value k0 =
-        arith::AddIOp::create(b, loc, sliceOffset(b, loc, slice, rank - 2),
-                              constIndex(b, loc, panels->kOffset));
-    Value panel =
-        arith::DivUIOp::create(b, loc, sliceOffset(b, loc, slice, rank - 1),
-                               constIndex(b, loc, g.width));
-    Value base = panelIndex(b, loc, *panels, bt, panel, k0);
+    Value base = tilePanelBase(b, loc, slice, *panels, /*kDim=*/rank - 2,
+                               /*panelDim=*/rank - 1, g.width);
     Value flat = panels->flat;
     int64_t kStride = panels->kStride;
     spec.vectorOperand = [=](OpBuilder &bb, Location l, int64_t, Value kk,
@@ -1478,15 +1487,8 @@ emitMatmulKernel(OpBuilder &b, linalg::LinalgOp op, const Group &g,
     rowPanels = packer.lookupRows(aSlice.getSource(), g.rows);
   if (rowPanels) {
     // The tile's rows are row panel m0 / Mt, read from k = kOffset + k0.
-    Value bt =
-        rank == 3 ? sliceOffset(b, loc, aSlice, 0) : constIndex(b, loc, 0);
-    Value k0 =
-        arith::AddIOp::create(b, loc, sliceOffset(b, loc, aSlice, rank - 1),
-                              constIndex(b, loc, rowPanels->kOffset));
-    Value panel =
-        arith::DivUIOp::create(b, loc, sliceOffset(b, loc, aSlice, rank - 2),
-                               constIndex(b, loc, g.rows));
-    Value base = panelIndex(b, loc, *rowPanels, bt, panel, k0);
+    Value base = tilePanelBase(b, loc, aSlice, *rowPanels, /*kDim=*/rank - 1,
+                               /*panelDim=*/rank - 2, g.rows);
     Value flat = rowPanels->flat;
     int64_t kStride = rowPanels->kStride, laneStride = rowPanels->laneStride;
     spec.broadcastOperand = [=](OpBuilder &bb, Location l, int64_t row,
